@@ -1,0 +1,50 @@
+# The two commands a user needs: `make report` and `make test`. Everything else is set-up they call.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+QUARTO_CLI_VERSION ?= 1.10.19
+export GX_ANALYTICS_ENABLED := false
+export TQDM_DISABLE := 1
+
+.PHONY: report test build validate setup fonts lock clean-venv
+
+report: setup fonts  ## build + validate the data, then render HTML and PDF (needs Quarto)
+	@command -v quarto >/dev/null 2>&1 || $(PY) -m pip install --quiet "quarto-cli==$(QUARTO_CLI_VERSION)" \
+	  || echo "note: could not install Quarto from the package index (it downloads its binary from Quarto's site)." >&2
+	QUARTO_PYTHON=$(abspath $(PY)) PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/boston-report render
+
+test: setup fonts  ## the whole test suite (CI runs exactly this)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+build: setup
+	$(VENV)/bin/boston-report build
+
+validate: setup
+	$(VENV)/bin/boston-report validate
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# Korean glyphs for the PDF and the chart PNGs (Debian's fonts-noto-cjk). Needs root to install.
+fonts:
+	@if fc-list 2>/dev/null | grep -q "Noto Sans CJK KR"; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing fonts-noto-cjk (Korean font for charts and PDF)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null); \
+	else echo "warning: Noto Sans CJK KR is not installed; install Debian's fonts-noto-cjk for Korean charts" >&2; fi
+
+# Re-pin dependencies after changing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --extra snapshot --extra test --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean-venv:
+	rm -rf $(VENV)

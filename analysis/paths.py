@@ -1,0 +1,54 @@
+"""Where things live. Every path is derived from one project root so that tests can run the whole
+pipeline on a temporary copy of the project (``BOSTON_REPORT_ROOT`` or an explicit ``root``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    root: Path
+
+    @classmethod
+    def from_env(cls, root: Path | str | None = None) -> "ProjectPaths":
+        return cls(Path(root or os.environ.get("BOSTON_REPORT_ROOT") or PACKAGE_ROOT).resolve())
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def clean(self) -> Path:
+        return self.root / "data" / "clean"
+
+    @property
+    def expectations(self) -> Path:
+        return self.root / "expectations"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def validation_summary(self) -> Path:
+        return self.build / "validation" / "summary.json"
+
+    @property
+    def data_docs(self) -> Path:
+        return self.build / "data_docs"
+
+    @property
+    def report(self) -> Path:
+        return self.root / "report"
+
+    def relative(self, path: Path) -> str:
+        """Paths in messages are relative to the project, as an analyst would type them."""
+        try:
+            return str(Path(path).resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)

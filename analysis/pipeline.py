@@ -1,0 +1,124 @@
+"""Build order and atomic publish: raw -> clean -> validate -> publish.
+
+``data/clean/`` is replaced only after every table passed the gate, by swapping a fully written
+staging folder into place; on any failure before that, ``data/clean/`` is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.cleaning import SCHEMAS, build_tables
+from analysis.errors import ValidationFailed
+from analysis.paths import ProjectPaths
+from analysis.schema import dictionary_rows, write_csv
+from analysis.sources import load_sources
+from analysis.validate import ValidationReport, validate_tables, write_summary
+
+DICTIONARY_FILE = "data_dictionary.csv"
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Steps:
+    """Numbered progress lines with timings, so a long step is never silent."""
+
+    def __init__(self, total: int, progress: Callable[[str], None]) -> None:
+        self.total, self.n, self.progress = total, 0, progress
+        self.started = time.perf_counter()
+
+    def start(self, label: str) -> None:
+        self.n += 1
+        self.t0 = time.perf_counter()
+        self.progress(f"[{self.n}/{self.total}] {label} …")
+
+    def done(self, detail: str = "") -> None:
+        self.progress(f"      done in {time.perf_counter() - self.t0:.1f} s{': ' + detail if detail else ''}")
+
+
+@dataclass
+class BuildResult:
+    tables: dict[str, pd.DataFrame]
+    report: ValidationReport
+    published: bool
+
+
+def publish(tables: Mapping[str, pd.DataFrame], clean_dir: Path) -> None:
+    """Write every table into a staging folder beside ``clean_dir``, then swap it in."""
+    parent = clean_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = parent / f".clean-staging-{os.getpid()}"
+    previous = parent / f".clean-previous-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        for name, df in tables.items():
+            write_csv(df, staging / f"{name}.csv")
+        write_csv(dictionary_rows([SCHEMAS[n] for n in tables]), staging / DICTIONARY_FILE)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    had_previous = clean_dir.exists()
+    if had_previous:
+        os.rename(clean_dir, previous)
+    try:
+        os.rename(staging, clean_dir)
+    except BaseException:
+        if had_previous:
+            os.rename(previous, clean_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def build(paths: ProjectPaths | None = None, *, data_docs: bool = False,
+          progress: Callable[[str], None] = stderr_progress) -> BuildResult:
+    """The whole build. Raises a :class:`~analysis.errors.BuildError` on any failure; the
+    validation summary is written even when the gate fails, so the failure can be read."""
+    paths = paths or ProjectPaths.from_env()
+    steps = Steps(4, progress)
+    steps.start("verifying raw sources and sidecars")
+    sources = load_sources(paths.raw, paths.root)
+    steps.done(f"{len(sources)} sources, checksums match")
+
+    steps.start("cleaning raw data into tables")
+    tables = build_tables(sources, paths.root, progress=lambda m: progress(f"      {m}"))
+    steps.done()
+
+    steps.start("validating (Great Expectations suites + cross-table checks)")
+    report = validate_tables(tables, paths.expectations, paths.data_docs if data_docs else None)
+    write_summary(report, paths.validation_summary)
+    n_exp = sum(t.expectations for t in report.tables)
+    steps.done(f"{n_exp} expectations on {len(tables)} tables, {len(report.crosschecks)} cross-table checks")
+    for line in report.warnings:
+        progress(f"      warning: {line}")
+    if not report.success:
+        raise ValidationFailed(report.blocking)
+
+    steps.start(f"publishing to {paths.relative(paths.clean)}")
+    publish(tables, paths.clean)
+    steps.done(f"{len(tables)} tables + {DICTIONARY_FILE}")
+    return BuildResult(tables, report, True)
+
+
+def read_published(paths: ProjectPaths | None = None) -> dict[str, pd.DataFrame]:
+    paths = paths or ProjectPaths.from_env()
+    return {name: schema.read_csv(paths.clean / f"{name}.csv") for name, schema in SCHEMAS.items()}
+
+
+def validate_published(paths: ProjectPaths | None = None, *, data_docs: bool = False) -> ValidationReport:
+    """Re-validate what is in ``data/clean/`` (e.g. after a hand edit, which the gate should catch)."""
+    paths = paths or ProjectPaths.from_env()
+    report = validate_tables(read_published(paths), paths.expectations, paths.data_docs if data_docs else None)
+    write_summary(report, paths.validation_summary)
+    return report

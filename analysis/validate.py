@@ -1,0 +1,181 @@
+"""The validation gate: every clean table against its Great Expectations suite, plus the
+cross-table checks, in one process with one ephemeral GX context (the import alone costs seconds).
+
+Severity: ``critical`` failures block publishing; ``warning`` failures are reported (in the
+summary the report's data-quality appendix reads) but do not block.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.crosschecks import CheckResult, run_crosschecks
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+
+@dataclass
+class ExpectationFailure:
+    table: str
+    column: str | None
+    expectation: str
+    severity: str
+    unexpected_count: int | None
+    examples: list
+
+    def line(self) -> str:
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        count = "" if self.unexpected_count is None else f" — {self.unexpected_count} unexpected"
+        examples = f", e.g. {self.examples[:3]}" if self.examples else ""
+        return f"[{self.severity}] {where}: {self.expectation}{count}{examples}"
+
+
+@dataclass
+class TableResult:
+    table: str
+    rows: int
+    expectations: int
+    failures: list[ExpectationFailure] = field(default_factory=list)
+
+
+@dataclass
+class ValidationReport:
+    tables: list[TableResult]
+    crosschecks: list[CheckResult]
+
+    @property
+    def blocking(self) -> list[str]:
+        lines = [f.line() for t in self.tables for f in t.failures if f.severity == "critical"]
+        lines += [c.line() for c in self.crosschecks if not c.success and c.severity == "critical"]
+        return lines
+
+    @property
+    def warnings(self) -> list[str]:
+        lines = [f.line() for t in self.tables for f in t.failures if f.severity != "critical"]
+        lines += [c.line() for c in self.crosschecks if not c.success and c.severity != "critical"]
+        return lines
+
+    @property
+    def success(self) -> bool:
+        return not self.blocking
+
+    def to_json(self) -> dict:
+        return {
+            "success": self.success,
+            "tables": [
+                {"table": t.table, "rows": t.rows, "expectations": t.expectations,
+                 "failures": [asdict(f) for f in t.failures]}
+                for t in self.tables
+            ],
+            "crosschecks": [asdict(c) for c in self.crosschecks],
+            "blocking": self.blocking,
+            "warnings": self.warnings,
+        }
+
+
+def load_suite_specs(expectations_dir: Path, tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
+    """Every table needs a suite and every suite a table: a missing one would pass silently."""
+    specs = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(expectations_dir.glob("*.json"))}
+    missing = sorted(set(tables) - set(specs))
+    extra = sorted(set(specs) - set(tables))
+    if missing:
+        raise ValueError(f"no expectation suite for table(s) {missing} in {expectations_dir}")
+    if extra:
+        raise ValueError(f"expectation suite(s) {extra} in {expectations_dir} match no clean table")
+    return specs
+
+
+def _quiet_gx() -> None:
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="great_expectations")
+
+
+def run_gx(tables: Mapping[str, pd.DataFrame], specs: Mapping[str, dict], data_docs_dir: Path | None) -> list[TableResult]:
+    _quiet_gx()
+    import great_expectations as gx  # noqa: PLC0415 - heavy import, only when validating
+    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("clean")
+    definitions = []
+    suites = {}
+    for name, spec in specs.items():
+        suite = context.suites.add(gx.ExpectationSuite(**spec))
+        # GX only *logs* an expectation it cannot build and drops it: count them back.
+        if len(suite.expectations) != len(spec["expectations"]):
+            raise ValueError(f"expectations/{name}.json: {len(spec['expectations'])} expectations in the file, "
+                             f"{len(suite.expectations)} loaded; check the expectation types and kwargs")
+        batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("whole")
+        definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite)))
+        suites[name] = suite
+
+    results: list[TableResult] = []
+    for vd in definitions:
+        df = tables[vd.name]
+        # GX's pandas metrics do not understand pandas' nullable extension dtypes everywhere;
+        # object columns with None keep the semantics (null is null) and are what it is tested on.
+        plain = df.astype(object).where(df.notna(), None)
+        run = vd.run(batch_parameters={"dataframe": plain}, result_format="SUMMARY")
+        table = TableResult(vd.name, len(df), len(suites[vd.name].expectations))
+        for r in run.results:
+            if r.success:
+                continue
+            cfg = r.expectation_config
+            res = r.result or {}
+            examples = res.get("partial_unexpected_list") or ([res.get("observed_value")] if "observed_value" in res else [])
+            if r.exception_info and r.exception_info.get("raised_exception"):
+                examples = [r.exception_info.get("exception_message")]
+            table.failures.append(ExpectationFailure(
+                vd.name, cfg.kwargs.get("column"), cfg.type, str(getattr(cfg.severity, "value", cfg.severity)),
+                res.get("unexpected_count"), [_plain(e) for e in examples]))
+        results.append(table)
+
+    if data_docs_dir is not None:
+        _write_data_docs(context, gx, definitions, tables, data_docs_dir)
+    return results
+
+
+def _write_data_docs(context, gx, definitions, tables, data_docs_dir: Path) -> None:
+    context.add_data_docs_site(site_name="report_site", site_config={
+        "class_name": "SiteBuilder",
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir.resolve())},
+    })
+    for vd in definitions:
+        df = tables[vd.name]
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=f"docs_{vd.name}", validation_definitions=[vd],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["report_site"])],
+            result_format={"result_format": "SUMMARY"}))
+        checkpoint.run(batch_parameters={"dataframe": df.astype(object).where(df.notna(), None)})
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def validate_tables(tables: Mapping[str, pd.DataFrame], expectations_dir: Path,
+                    data_docs_dir: Path | None = None) -> ValidationReport:
+    specs = load_suite_specs(expectations_dir, tables)
+    return ValidationReport(run_gx(tables, specs, data_docs_dir), run_crosschecks(tables))
+
+
+def write_summary(report: ValidationReport, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
