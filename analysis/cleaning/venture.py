@@ -121,8 +121,11 @@ def attach_shares(amounts: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
                        "share_pct": q.value, "share_of": row.share_of, "file": row.file, "source_row": row.source_row})
     share_df = pd.DataFrame(parsed, columns=["source_id", "series", "year", "period", "share_pct", "share_of", "file", "source_row"])
     key = ["source_id", "series", "year", "period"]
+    for row in share_df[share_df.duplicated(key)].itertuples():
+        raise CleaningError(row.file, row.source_row, "measure", "a second share for the same series and year in this source")
+    # many_to_one: a duplicated amount row is the GX key check's to report, with the gate's message.
     merged = amounts.drop(columns=["share_of"]).merge(share_df.drop(columns=["file", "source_row"]), on=key, how="left",
-                                                      validate="one_to_one")
+                                                      validate="many_to_one")
     orphans = share_df.merge(amounts[key], on=key, how="left", indicator=True)
     for row in orphans[orphans["_merge"] == "left_only"].itertuples():
         raise CleaningError(row.file, row.source_row, "measure", "share without an amount for the same series and year in this source")

@@ -1,0 +1,99 @@
+"""Cross-table checks on hand-made tables: each passes on good data and fails on the bad case."""
+
+import pandas as pd
+import pytest
+
+from analysis import crosschecks as cc
+
+
+def tables(**overrides):
+    sources = pd.DataFrame({"source_id": ["s1", "s2", "ecb"], "n_rows": [3, 2, 5]})
+    fx = pd.DataFrame({"year": [2019, 2021], "krw_per_usd": [1166.0, 1145.0], "complete_year": [True, True],
+                       "source_id": ["ecb", "ecb"], "source_row": [2, 3]})
+    v = pd.DataFrame({
+        "series_id": ["kr_bio_medical_vc_kvca", "kr_all_vc_kvca", "kr_bio_medical_vc_kvca", "ma_biopharma_vc_massbio"],
+        "basis": ["kv bio", "kv all", "kv bio", "massbio"],
+        "year": [2019, 2019, 2019, 2019], "period": ["FY"] * 4,
+        "currency": ["KRW", "KRW", "KRW", "USD"],
+        "amount": [1_103_300_000_000.0, 4_277_700_000_000.0, 1_103_300_000_000.0, 3.1e9],
+        "krw_per_usd": [1166.0, 1166.0, 1166.0, None],
+        "share_pct": [25.8, None, None, None],
+        "preferred": [False, True, True, True],
+        "source_id": ["s1", "s1", "s2", "s2"], "source_row": [2, 3, 2, 3],
+    })
+    t = {"sources": sources, "fx_krw_usd": fx, "venture_investment": v}
+    for name, fn in overrides.items():
+        t[name] = fn(t[name].copy())
+    return t
+
+
+def failed(results):
+    return [r for r in results if not r.success]
+
+
+@pytest.mark.parametrize("check", cc.CHECKS)
+def test_every_check_passes_on_consistent_tables(check):
+    assert failed(check(tables())) == []
+
+
+def test_unknown_source_id():
+    t = tables(venture_investment=lambda v: v.assign(source_id=["s1", "s1", "s2", "nope"]))
+    [bad] = failed(cc.check_source_ids_exist(t))
+    assert bad.severity == "critical" and bad.examples == ["nope"]
+
+
+def test_source_row_beyond_the_raw_file():
+    t = tables(venture_investment=lambda v: v.assign(source_row=[2, 3, 2, 4]))  # s2 has 2 rows: lines 2-3
+    [bad] = failed(cc.check_source_rows_exist(t))
+    assert bad.examples == [{"source_id": "s2", "source_row": "4"}]
+
+
+def test_series_mixing_bases():
+    t = tables(venture_investment=lambda v: v.assign(basis=["kv bio", "kv all", "other", "massbio"]))
+    [bad] = failed(cc.check_single_basis(t))
+    assert bad.examples == ["kr_bio_medical_vc_kvca"]
+
+
+def test_two_preferred_rows():
+    t = tables(venture_investment=lambda v: v.assign(preferred=[True, True, True, True]))
+    assert failed(cc.check_one_preferred(t))
+
+
+def test_share_disagreeing_with_amount_over_total():
+    t = tables(venture_investment=lambda v: v.assign(share_pct=[24.6, None, None, None]))
+    [bad] = failed(cc.check_share_matches_total(t))
+    assert bad.examples[0]["computed"] == pytest.approx(25.792, abs=1e-3)
+
+
+def test_share_within_rounding_passes():
+    # 11,033 / 42,777 = 25.7919 %: printed as 25.8 (diff 0.008) passes; 25.7 (diff 0.09) fails
+    ok = tables(venture_investment=lambda v: v.assign(share_pct=[25.8, None, None, None]))
+    assert not failed(cc.check_share_matches_total(ok))
+    bad = tables(venture_investment=lambda v: v.assign(share_pct=[25.7, None, None, None]))
+    assert failed(cc.check_share_matches_total(bad))
+
+
+def test_conflicting_sources_is_a_warning():
+    t = tables(venture_investment=lambda v: v.assign(amount=[1.0e12, 4_277_700_000_000.0, 1_103_300_000_000.0, 3.1e9]))
+    [bad] = failed(cc.check_sources_agree(t))
+    assert bad.severity == "warning"
+
+
+def test_wrong_year_rate():
+    t = tables(venture_investment=lambda v: v.assign(krw_per_usd=[1145.0, 1166.0, 1166.0, None]))
+    assert failed(cc.check_fx_rate_used(t))
+    t = tables(venture_investment=lambda v: v.assign(krw_per_usd=[1166.0, 1166.0, 1166.0, 1166.0]))
+    assert failed(cc.check_fx_rate_used(t))
+
+
+def test_unused_source_is_a_warning():
+    t = tables(sources=lambda s: pd.concat([s, pd.DataFrame({"source_id": ["orphan"], "n_rows": [1]})]))
+    [bad] = failed(cc.check_sources_used(t))
+    assert bad.severity == "warning" and bad.examples == ["orphan"]
+
+
+def test_a_crashing_check_is_a_critical_failure():
+    t = tables()
+    del t["fx_krw_usd"]
+    crashed = [r for r in cc.run_crosschecks(t) if r.name == "check_fx_rate_used"]
+    assert crashed and crashed[0].severity == "critical" and not crashed[0].success

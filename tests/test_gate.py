@@ -1,0 +1,139 @@
+"""The gate end to end, on temporary copies of the project: bad input stops the build with a
+message naming file, row and column, and data/clean/ stays byte-identical."""
+
+import json
+import re
+
+import pytest
+
+from analysis.cli import main
+from analysis.errors import CleaningError, SourceError, ValidationFailed
+from analysis.pipeline import build
+from analysis.sources import update_checksum
+
+from conftest import ROOT, snapshot_dir
+
+pytestmark = pytest.mark.slow
+KVCA = "data/raw/yakup-2020-01-31-kvca-bio/figures.csv"
+MASSBIO = "data/raw/massbio-2018-08-28-snapshot-pr/figures.csv"
+
+
+def edit(project, rel, old, new, *, rechecksum=True):
+    path = project.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if rechecksum:
+        update_checksum(path)
+    return path
+
+
+def line_of(project, rel, needle):
+    lines = (project.root / rel).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)
+
+
+def test_a_unparseable_raw_value_names_file_row_column(project):
+    before = snapshot_dir(project.clean)
+    edit(project, KVCA, '"8,417억원"', '"8,41 7억원"')
+    with pytest.raises(CleaningError) as err:
+        build(project, progress=lambda _: None)
+    row = line_of(project, KVCA, "8,41 7억원")
+    assert str(err.value).startswith(f"{KVCA}:{row}:value: cannot parse '8,41 7억원'")
+    assert snapshot_dir(project.clean) == before
+
+
+def test_b_raw_file_changed_without_sidecar(project):
+    before = snapshot_dir(project.clean)
+    edit(project, KVCA, '"8,417억원"', '"8,418억원"', rechecksum=False)
+    with pytest.raises(SourceError) as err:
+        build(project, progress=lambda _: None)
+    assert f"{KVCA}.meta.yaml: sha256 does not match figures.csv" in str(err.value)
+    assert snapshot_dir(project.clean) == before
+
+
+def test_b_missing_sidecar_field(project):
+    before = snapshot_dir(project.clean)
+    edit(project, MASSBIO + ".meta.yaml", "evidence: primary\n", "", rechecksum=False)
+    with pytest.raises(SourceError, match=r"figures.csv.meta.yaml: missing field 'evidence'"):
+        build(project, progress=lambda _: None)
+    assert snapshot_dir(project.clean) == before
+
+
+def test_c_negative_amount_fails_the_gate_and_publishes_nothing(project):
+    before = snapshot_dir(project.clean)
+    edit(project, MASSBIO, ',FY,$3.1 billion,', ',FY,-$3.1 billion,')
+    with pytest.raises(ValidationFailed) as err:
+        build(project, progress=lambda _: None)
+    assert any(line.startswith("[critical] venture_investment.amount: expect_column_values_to_be_between — 1 unexpected")
+               for line in err.value.lines)
+    assert snapshot_dir(project.clean) == before
+    summary = json.loads(project.validation_summary.read_text(encoding="utf-8"))
+    assert summary["success"] is False and summary["blocking"]
+
+
+def test_c_duplicate_year_fails_the_gate(project):
+    before = snapshot_dir(project.clean)
+    path = project.root / MASSBIO
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    update_checksum(path)
+    with pytest.raises(ValidationFailed) as err:
+        build(project, progress=lambda _: None)
+    assert any("expect_compound_columns_to_be_unique" in line for line in err.value.lines)
+    assert snapshot_dir(project.clean) == before
+
+
+def test_c_share_that_disagrees_with_total(project):
+    before = snapshot_dir(project.clean)
+    edit(project, KVCA, '"4조2,777억원"', '"5조2,777억원"')
+    with pytest.raises(ValidationFailed, match="share equals amount / total"):
+        build(project, progress=lambda _: None)
+    assert snapshot_dir(project.clean) == before
+
+
+def test_c_dropped_expectation_is_caught(project):
+    path = project.expectations / "fx_krw_usd.json"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    spec["expectations"].append({"type": "expect_column_values_to_be_purple", "kwargs": {"column": "year"}})
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"expectations/fx_krw_usd.json: 14 expectations in the file, 13 loaded"):
+        build(project, progress=lambda _: None)
+
+
+def test_d_rebuild_reproduces_committed_clean_data_byte_for_byte(project):
+    committed = snapshot_dir(ROOT / "data" / "clean")
+    build(project, progress=lambda _: None)
+    assert snapshot_dir(project.clean) == committed
+    build(project, progress=lambda _: None)
+    assert snapshot_dir(project.clean) == committed
+
+
+def test_cli_build_failure_message_and_exit_code(project, capsys):
+    edit(project, KVCA, '"8,417억원"', '"8,41 7억원"')
+    assert main(["--root", str(project.root), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "BUILD FAILED — nothing was published; data/clean/ is unchanged." in err
+    assert re.search(rf"{re.escape(KVCA)}:\d+:value: cannot parse", err)
+
+
+def test_cli_validate_reads_back_published_tables(project, capsys):
+    assert main(["--root", str(project.root), "validate"]) == 0
+    assert "venture_investment:" in capsys.readouterr().out
+    # a hand edit of a published table is caught by re-validation
+    path = project.clean / "fx_krw_usd.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2019,1166.2775", "2019,11662.775"), encoding="utf-8")
+    assert main(["--root", str(project.root), "validate"]) == 1
+    assert "FAIL [critical] fx_krw_usd.krw_per_usd" in capsys.readouterr().out
+
+
+def test_render_without_quarto_builds_then_explains(project, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert main(["--root", str(project.root), "render"]) == 3
+    err = capsys.readouterr().err
+    assert "build ok" in err and "Quarto is not installed" in err and "pip install quarto-cli" in err
+
+
+def test_data_docs_are_written(project):
+    build(project, data_docs=True, progress=lambda _: None)
+    assert (project.data_docs / "index.html").exists()
