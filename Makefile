@@ -44,7 +44,7 @@ fonts:
 
 # Re-pin dependencies after changing pyproject.toml (needs uv: pip install uv).
 lock:
-	uv pip compile pyproject.toml --extra snapshot --extra test --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile pyproject.toml --extra snapshot --extra test --extra build --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean-venv:
 	rm -rf $(VENV)

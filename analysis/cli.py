@@ -115,7 +115,8 @@ def cmd_prerender(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="boston-report", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="boston-report", description="Build, validate and render the Boston bio-cluster report.",
+                                epilog="Exit codes: 0 ok, 1 data or validation failure (nothing published), 2 usage, 3 Quarto missing.")
     p.add_argument("--root", help="project folder (default: this checkout, or $BOSTON_REPORT_ROOT)")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="raw -> clean, validate, publish atomically")

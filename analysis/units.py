@@ -381,13 +381,14 @@ def format_krw(amount: float) -> str:
     return " ".join(parts) + "원"
 
 
-def format_usd(amount: float, digits: int = 1) -> str:
-    """``$4.8B`` / ``$933.5M``: the notation MassBio and the US trade press use."""
+def format_usd(amount: float, digits: int = 1, *, prefix: str = "$", billion: str = "B", million: str = "M") -> str:
+    """``$4.8B`` / ``$933.5M``: the notation MassBio and the US trade press use. The report's
+    prose uses ``prefix="US$", billion="bn"`` (DESIGN: "US$ M/bn")."""
     if abs(amount) >= 1e9:
-        return f"${amount / 1e9:,.{digits}f}B"
+        return f"{prefix}{amount / 1e9:,.{digits}f}{billion}"
     if abs(amount) >= 1e6:
-        return f"${amount / 1e6:,.{digits}f}M"
-    return f"${amount:,.0f}"
+        return f"{prefix}{amount / 1e6:,.{digits}f}{million}"
+    return f"{prefix}{amount:,.0f}"
 
 
 def scaled(q: Quantity, factor: float) -> Quantity:

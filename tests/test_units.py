@@ -171,3 +171,9 @@ def test_korean_number_is_the_sum_of_its_parts(jo, eok, man):
 @given(st.integers(min_value=1, max_value=10**9))
 def test_thousands_separated_integers_round_trip(n):
     assert parse_quantity(f"{n:,}").value == n
+
+
+def test_report_usd_style_parses_back():
+    text = format_usd(4_825_000_000, 2, prefix="US$", billion="bn")
+    assert text == "US$4.83bn"
+    assert parse_amount(text).value == 4_830_000_000

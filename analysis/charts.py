@@ -1,0 +1,151 @@
+"""House style and chart builders for the report (Altair), plus the renderer Quarto needs.
+
+- One colour for Massachusetts/Boston, one for Korea, greys for comparators, everywhere.
+- Korean font (Noto Sans CJK KR) in HTML and in the PNGs that go into the Typst PDF.
+- Quarto ignores the Vega-Lite mimetype, so charts are rendered as *both* ``text/html``
+  (interactive, for HTML) and ``image/png`` (for the PDF); Quarto picks per format.
+- The HTML output references a global ``vegaEmbed`` that the report loads once from a local bundle
+  (``vega_bundle_script``); no chart carries its own copy and nothing is fetched from a CDN.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+FONT = "Noto Sans CJK KR"
+FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
+COLORS = {"MA": "#A41034", "Boston": "#A41034", "KR": "#0F4C81", "US": "#8C8C8C", "other": "#BDBDBD"}
+REGION_LABELS = {"MA": "매사추세츠", "Boston": "보스턴", "KR": "한국", "US": "미국"}
+WIDTH = 600
+HEIGHT = 320
+# PNG for Typst: Typst sizes an image by its pixel density. vl-convert writes width*scale*ppi/72 pixels
+# with ppi in the pHYs chunk, so the printed width is width*scale/72 in: 0.6 keeps a 600 px chart
+# (about 650 px with padding) near 5.4 in, inside A4 text width, at 300 dpi sharpness.
+PNG_SCALE = 0.6
+PNG_PPI = 300
+THEME_NAME = "boston"
+RENDERER_NAME = "html+png"
+_ids = itertools.count(1)
+
+
+def house_theme() -> dict:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": HEIGHT},
+            "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
+            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 12, "grid": True,
+                     "gridColor": "#eee", "domainColor": "#888"},
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "orient": "top"},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 60, "filled": True},
+            "locale": {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]}},
+        }
+    }
+
+
+def register_theme() -> None:
+    @alt.theme.register(THEME_NAME, enable=True)
+    def _theme() -> alt.theme.ThemeConfig:
+        return alt.theme.ThemeConfig(house_theme())
+
+
+def _register_fonts() -> None:
+    import vl_convert as vlc  # noqa: PLC0415
+
+    for folder in FONT_DIRS:
+        if Path(folder).is_dir():
+            vlc.register_font_directory(folder)
+
+
+def chart_png(spec: dict) -> bytes:
+    import vl_convert as vlc  # noqa: PLC0415
+
+    return vlc.vegalite_to_png(spec, scale=PNG_SCALE, ppi=PNG_PPI)
+
+
+def chart_html(spec: dict, element_id: str | None = None) -> str:
+    """A div and a call to the page's one shared ``vegaEmbed`` (see :func:`vega_bundle_script`)."""
+    element_id = element_id or f"boston-vis-{next(_ids)}"
+    payload = json.dumps(spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return (
+        f'<div id="{element_id}" class="boston-chart"></div>\n'
+        f'<script type="text/javascript">vegaEmbed("#{element_id}", {payload}, '
+        '{"actions": false, "renderer": "svg"}).catch(console.error);</script>'
+    )
+
+
+def html_and_png(spec: dict, **_metadata) -> dict[str, object]:
+    """Altair renderer: one bundle with both mimetypes; Quarto takes HTML for HTML and PNG for PDF."""
+    import base64  # noqa: PLC0415
+
+    return {"text/html": chart_html(spec), "image/png": base64.b64encode(chart_png(spec)).decode("ascii")}
+
+
+def setup() -> None:
+    """Call once at the top of the report: theme, fonts, renderer."""
+    register_theme()
+    _register_fonts()
+    alt.renderers.register(RENDERER_NAME, html_and_png)
+    alt.renderers.enable(RENDERER_NAME)
+
+
+def vega_bundle_script() -> str:
+    """Vega, Vega-Lite and vega-embed in one inline script (from vl-convert, no network)."""
+    import vl_convert as vlc  # noqa: PLC0415
+
+    return f'<script type="text/javascript">\n{vlc.javascript_bundle()}\n</script>\n'
+
+
+# --------------------------------------------------------------------------- chart builders
+
+def _region_scale(regions) -> alt.Scale:
+    regions = list(dict.fromkeys(regions))
+    return alt.Scale(domain=[REGION_LABELS.get(r, r) for r in regions], range=[COLORS.get(r, COLORS["other"]) for r in regions])
+
+
+def venture_chart(comparison: pd.DataFrame, title: str, subtitle: str) -> alt.LayerChart:
+    """Lines with points; a year with no published figure is an empty row, so the line breaks."""
+    df = comparison.copy()
+    df["지역"] = df["region"].map(REGION_LABELS)
+    df["연도"] = df["year"].astype(int)
+    df["US$ bn"] = df["usd_bn"].astype(float)
+    df["원문 표기"] = df["value_as_published"].astype(object).where(df["value_as_published"].notna(), "")
+    df["출처"] = df["source_id"].astype(object).where(df["source_id"].notna(), "")
+    df["근거"] = df["evidence"].map({"primary": "1차 자료", "secondary": "2차 자료(보도 인용)"}).fillna("")
+    df = df[["지역", "연도", "US$ bn", "원문 표기", "출처", "근거"]]
+    scale = _region_scale(comparison["region"].unique())
+    base = alt.Chart(df).encode(
+        x=alt.X("연도:Q", axis=alt.Axis(format="d", tickMinStep=1, title=None)),
+        y=alt.Y("US$ bn:Q", title="US$ 10억 (명목)"),
+        color=alt.Color("지역:N", scale=scale, title=None),
+    )
+    line = base.mark_line()
+    points = base.mark_point().encode(tooltip=["지역", "연도", alt.Tooltip("US$ bn:Q", format=".2f"), "원문 표기", "근거", "출처"])
+    return (line + points).properties(width=WIDTH, height=HEIGHT, title=alt.Title(title, subtitle=[subtitle]))
+
+
+# --------------------------------------------------------------------------- source lines
+
+def source_line(source_ids, sources: pd.DataFrame) -> str:
+    """'출처: …' under a chart or table, generated from the sidecars. Secondary sources carry a
+    dagger (†) so the reader sees which figures come from a story quoting another source."""
+    ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str) and s]
+    table = sources.set_index("source_id")
+    parts = []
+    for sid in ids:
+        row = table.loc[sid]
+        dagger = "†" if row["evidence"] == "secondary" else ""
+        parts.append(f"{row['producer']}, “{row['title']}” ({row['date_published']}){dagger}")
+    note = " † 2차 자료: 원 자료를 인용한 보도." if any("†" in p for p in parts) else ""
+    return "출처: " + "; ".join(parts) + "." + note
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)

@@ -1,0 +1,81 @@
+"""Numbers for the 투자 (investment) chapter, computed from the clean venture table.
+
+Kept out of the notebook so that they are unit-tested and the chapter stays a thin reader.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# The two series the chapter compares; comparators on other bases are shown separately.
+MA_SERIES = "ma_biopharma_vc_massbio"
+KR_SERIES = "kr_bio_medical_vc_kvca"
+KR_TOTAL_SERIES = "kr_all_vc_kvca"
+
+
+def preferred_annual(venture: pd.DataFrame, series_id: str) -> pd.DataFrame:
+    """One row per year for a series: the preferred full-year figure."""
+    rows = venture[(venture["series_id"] == series_id) & (venture["period"] == "FY") & venture["preferred"]]
+    return rows.sort_values("year").reset_index(drop=True)
+
+
+def with_gaps(df: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """Add an explicit empty row for every year without a figure, so that a line chart breaks
+    there instead of drawing a straight line across a year nobody published. Nothing is filled."""
+    years = pd.DataFrame({"year": range(first, last + 1)})
+    out = years.merge(df, on="year", how="left")
+    out["year"] = out["year"].astype("Int64")
+    return out
+
+
+def venture_comparison(venture: pd.DataFrame) -> pd.DataFrame:
+    """Massachusetts biopharma VC (MassBio) vs Korean bio·의료 VC (KVCA), in US$ bn, with gaps."""
+    parts = []
+    for series_id, region in ((MA_SERIES, "MA"), (KR_SERIES, "KR")):
+        rows = preferred_annual(venture, series_id)
+        parts.append(rows.assign(region=region))
+    both = pd.concat(parts, ignore_index=True)
+    first, last = int(both["year"].min()), int(both["year"].max())
+    out = []
+    for region, rows in both.groupby("region", sort=False):
+        gapped = with_gaps(rows.drop(columns=["region"]), first, last)
+        gapped["region"] = region
+        out.append(gapped)
+    result = pd.concat(out, ignore_index=True)
+    result["usd_bn"] = result["amount_usd"].astype("Float64") / 1e9
+    return result
+
+
+def latest_common_year(comparison: pd.DataFrame) -> int:
+    have = comparison.dropna(subset=["usd_bn"]).groupby("year")["region"].nunique()
+    common = have[have == 2]
+    if common.empty:
+        raise ValueError("no year with both a Massachusetts and a Korean figure")
+    return int(common.index.max())
+
+
+def ratio_in_year(comparison: pd.DataFrame, year: int) -> float:
+    """How many times Korea's bio VC Massachusetts's biopharma VC was in that year (USD)."""
+    at = comparison[comparison["year"] == year].set_index("region")["usd_bn"]
+    return float(at["MA"]) / float(at["KR"])
+
+
+def bio_share_of_korean_vc(venture: pd.DataFrame) -> pd.DataFrame:
+    """Bio·의료 share of all new Korean VC, computed from the two preferred amounts (the printed
+    shares are checked against this by the gate)."""
+    bio = preferred_annual(venture, KR_SERIES).set_index("year")["amount"]
+    total = preferred_annual(venture, KR_TOTAL_SERIES).set_index("year")["amount"]
+    joined = pd.concat({"bio": bio, "total": total}, axis=1).dropna()
+    joined["share_pct"] = 100 * joined["bio"] / joined["total"]
+    return joined.reset_index()
+
+
+def other_basis_years(venture: pd.DataFrame, comparison: pd.DataFrame) -> dict:
+    """Years the Massachusetts line is broken, and which other-basis figures exist for the state,
+    so the chapter can say why a gap is a gap."""
+    ma = comparison[comparison["region"] == "MA"]
+    gap_years = [int(y) for y in ma.loc[ma["usd_bn"].isna(), "year"]]
+    others = venture[(venture["region"] == "MA") & (venture["series_id"] != MA_SERIES) & venture["preferred"]
+                     & (venture["period"] == "FY")]
+    by_basis = {basis: sorted(int(y) for y in rows["year"]) for basis, rows in others.groupby("basis", sort=True)}
+    return {"gap_years": gap_years, "other_basis": by_basis}

@@ -1,0 +1,25 @@
+"""Quarto `pre-render`: build and validate the data before any chapter executes.
+
+Quarto runs this with its own Python (QUARTO_PYTHON), so it must be the project's environment:
+`make report` sets that up. Quarto aborts the render on a non-zero exit but says nothing, so every
+failure is explained here on stderr.
+"""
+
+import sys
+from pathlib import Path
+
+REPORT = Path(__file__).resolve().parent
+
+try:
+    from analysis.charts import vega_bundle_script
+    from analysis.cli import main
+except ImportError as exc:
+    print(f"pre-render: cannot import the project's 'analysis' package with {sys.executable} ({exc}).\n"
+          "Run `make report`, or set QUARTO_PYTHON to the project's .venv/bin/python.", file=sys.stderr)
+    sys.exit(1)
+
+code = main(["--root", str(REPORT.parent), "prerender"])
+if code == 0:
+    # One local copy of Vega/Vega-Lite/vega-embed for the whole HTML page (no CDN).
+    (REPORT / "_vega-bundle.html").write_text(vega_bundle_script(), encoding="utf-8")
+sys.exit(code)
