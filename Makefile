@@ -11,8 +11,9 @@ export TQDM_DISABLE := 1
 .PHONY: report test build validate setup fonts lock clean-venv
 
 report: setup fonts  ## build + validate the data, then render HTML and PDF (needs Quarto)
-	@command -v quarto >/dev/null 2>&1 || $(PY) -m pip install --quiet "quarto-cli==$(QUARTO_CLI_VERSION)" \
-	  || echo "note: could not install Quarto from the package index (it downloads its binary from Quarto's site)." >&2
+	@command -v quarto >/dev/null 2>&1 || [ -x $(VENV)/bin/quarto ] \
+	  || $(PY) -m pip install --quiet --no-deps "quarto-cli==$(QUARTO_CLI_VERSION)" >$(VENV)/quarto-install.log 2>&1 \
+	  || echo "note: pip could not install quarto-cli (it downloads Quarto's binary from Quarto's site); see $(VENV)/quarto-install.log" >&2
 	QUARTO_PYTHON=$(abspath $(PY)) PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/boston-report render
 
 test: setup fonts  ## the whole test suite (CI runs exactly this)
