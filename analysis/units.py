@@ -354,12 +354,19 @@ def parse_percent(text: str) -> Quantity:
 
 
 def with_header_unit(value: str, header_unit: str) -> str:
-    """Join a cell and the unit its table prints in the header (``2,928`` + ``억원``), because the
-    parser reads a figure as a reader would: number, scale word, unit."""
+    """Join a cell and the unit its table prints in the header, because the parser reads a figure
+    as a reader would: ``2,928`` + ``억원``, ``1,795억`` + ``원``, ``$364.98`` + ``M`` (a "$M"
+    column), ``663.80`` + ``$M``. A cell that already ends in a unit is left alone."""
     value, header_unit = value.strip(), header_unit.strip()
-    if not header_unit or re.search(r"[^\d,.\s]", value):
+    if not header_unit:
         return value
-    return f"{value}{header_unit}"
+    if header_unit.startswith("$"):
+        header_unit = header_unit[1:]
+        if not value.startswith(("$", "US$")):
+            value = "$" + value
+    if header_unit and re.search(r"[\d조억만천]$", value):
+        return f"{value}{header_unit}"
+    return value
 
 
 # --------------------------------------------------------------------------- formatting

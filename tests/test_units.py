@@ -126,10 +126,14 @@ def test_parse_percent_refuses_other_units():
         parse_percent("24.6")
 
 
-def test_with_header_unit_joins_only_bare_numbers():
+def test_with_header_unit_joins_only_where_the_unit_is_missing():
     assert with_header_unit("2,928", "억원") == "2,928억원"
+    assert with_header_unit("1,795억", "원") == "1,795억원"
     assert with_header_unit("1조1,033억원", "억원") == "1조1,033억원"
+    assert with_header_unit("$364.98", "M") == "$364.98M"
+    assert with_header_unit("663.80", "$M") == "$663.80M"
     assert with_header_unit("74,256", "") == "74,256"
+    assert parse_amount(with_header_unit("663.80", "$M")).value == pytest.approx(663_800_000)
 
 
 def test_scaled_converts_every_end():

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cleaning import fx, sources_table, venture
+from analysis.cleaning import fx, indicators, sources_table, venture
 from analysis.cleaning.figures import check_series_known, read_figures
 from analysis.schema import TableSchema
 from analysis.sources import RawSource
 
-SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (sources_table.SCHEMA, fx.SCHEMA, venture.SCHEMA)}
-KNOWN_SERIES: set[str] = set(venture.SERIES)
+SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (sources_table.SCHEMA, fx.SCHEMA, venture.SCHEMA, indicators.SCHEMA)}
+KNOWN_SERIES: set[str] = set(venture.SERIES) | set(indicators.SERIES)
 
 
 def build_tables(sources: Mapping[str, RawSource], root: Path,
@@ -30,4 +30,6 @@ def build_tables(sources: Mapping[str, RawSource], root: Path,
     progress(f"fx_krw_usd: {len(tables['fx_krw_usd'])} rows")
     tables["venture_investment"] = venture.clean_venture_investment(sources, root, tables["fx_krw_usd"])
     progress(f"venture_investment: {len(tables['venture_investment'])} rows")
+    tables["indicators"] = indicators.clean_indicators(sources, root)
+    progress(f"indicators: {len(tables['indicators'])} rows")
     return tables

@@ -17,6 +17,8 @@ from analysis.units import Quantity, UnitParseError, parse_quantity, with_header
 
 FIGURE_FILE = "figures.csv"
 FIGURE_COLUMNS = ("series", "measure", "year", "period", "value", "unit", "share_of", "quote", "location")
+# Optional: only series about many entities (clusters, hospitals) need it.
+OPTIONAL_COLUMNS = ("entity",)
 PERIODS = ("FY", "H1")
 
 
@@ -37,12 +39,16 @@ def read_figures(sources: Mapping[str, RawSource], root) -> pd.DataFrame:
     for source in figure_sources(sources):
         label = label_of(source, root)
         df = read_raw_table(source, FIGURE_COLUMNS, label)
+        for col in OPTIONAL_COLUMNS:
+            if col not in df.columns:
+                df[col] = ""
         df["file"] = label
         df["evidence"] = source.evidence
         df["date_published"] = str(source.meta["date_published"])
         frames.append(df)
     if not frames:
-        return pd.DataFrame(columns=["source_id", "source_row", *FIGURE_COLUMNS, "file", "evidence", "date_published"])
+        return pd.DataFrame(columns=["source_id", "source_row", *FIGURE_COLUMNS, *OPTIONAL_COLUMNS, "file", "evidence",
+                                     "date_published"])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -59,14 +65,14 @@ def select_series(figures: pd.DataFrame, series: Iterable[str]) -> pd.DataFrame:
     return figures[figures["series"].isin(list(series))].copy()
 
 
-def parse_year(figures: pd.DataFrame) -> pd.DataFrame:
+def parse_year(figures: pd.DataFrame, periods: tuple[str, ...] = PERIODS) -> pd.DataFrame:
     """Years are printed as four digits; anything else is a transcription slip."""
     out = figures.copy()
     for row in out.itertuples():
         if not (len(row.year) == 4 and row.year.isdigit()):
             raise CleaningError(row.file, row.source_row, "year", f"expected a four-digit year, found {row.year!r}")
-        if row.period not in PERIODS:
-            raise CleaningError(row.file, row.source_row, "period", f"expected one of {PERIODS}, found {row.period!r}")
+        if row.period not in periods:
+            raise CleaningError(row.file, row.source_row, "period", f"expected one of {periods}, found {row.period!r}")
     out["year"] = out["year"].astype(int)
     return out
 

@@ -132,14 +132,14 @@ def attach_shares(amounts: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
-def mark_preferred(df: pd.DataFrame) -> pd.DataFrame:
+def mark_preferred(df: pd.DataFrame, key: tuple[str, ...] = ("series_id", "year", "period")) -> pd.DataFrame:
     """Rule: primary before secondary, then the newest publication (later editions revise), then
     source id, so the choice is stable and stated, never a judgement made row by row."""
     out = df.copy()
     out["_rank"] = out["evidence"].map(EVIDENCE_RANK)
     out["_date"] = out["date_published"].astype(str)
     ordered = out.sort_values(["_rank", "_date", "source_id"], ascending=[True, False, True], kind="mergesort")
-    first = ordered.drop_duplicates(["series_id", "year", "period"], keep="first").index
+    first = ordered.drop_duplicates(list(key), keep="first").index
     out["preferred"] = out.index.isin(first)
     return out.drop(columns=["_rank", "_date"])
 
