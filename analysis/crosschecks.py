@@ -95,13 +95,17 @@ def check_share_matches_total(tables: Mapping[str, pd.DataFrame]) -> list[CheckR
 
 def check_sources_agree(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
     """Two sources printing different values for one figure: both are kept, the gate says so."""
-    df = tables["venture_investment"]
-    spread = df.groupby(["series_id", "year", "period"])["amount"].agg(["min", "max", "count"])
-    conflicts = spread[(spread["count"] > 1) & (spread["min"] != spread["max"])]
-    bad = [{"series_id": k[0], "year": int(k[1]), "period": k[2], "min": float(v["min"]), "max": float(v["max"])}
-           for k, v in conflicts.iterrows()]
-    return [_result("sources agree on repeated figures", "venture_investment", "warning", bad,
-                    "repeated figures agree across sources", "{n} figure(s) differ between sources (preferred row used)")]
+    out = []
+    for table, key, value in (("venture_investment", ["series_id", "year", "period"], "amount"),
+                              ("indicators", ["series_id", "entity", "year", "period"], "value")):
+        if table not in tables:
+            continue
+        spread = tables[table].groupby(key)[value].agg(["min", "max", "count"])
+        conflicts = spread[(spread["count"] > 1) & (spread["min"] != spread["max"])]
+        bad = [{**dict(zip(key, map(str, k))), "min": float(v["min"]), "max": float(v["max"])} for k, v in conflicts.iterrows()]
+        out.append(_result("sources agree on repeated figures", table, "warning", bad,
+                           "repeated figures agree across sources", "{n} figure(s) differ between sources (preferred row used)"))
+    return out
 
 
 def check_fx_rate_used(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
@@ -125,9 +129,104 @@ def check_sources_used(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
                     "every raw source is used", "{n} raw source(s) feed no clean table")]
 
 
+def check_hospital_nih_within_city(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
+    """A hospital's NIH award cannot exceed the whole city's, nor can the hospitals together exceed
+    the city's hospital & medical sector, in the same fiscal year."""
+    ind = tables["indicators"]
+    pref = ind[ind["preferred"]]
+    city = pref[pref["series_id"] == "boston_nih_funding_bpda"].pivot_table(index="year", columns="entity", values="value", aggfunc="first")
+    hosp = pref[pref["series_id"] == "nih_hospital_funding"]
+    bad = []
+    for year, rows in hosp.groupby("year"):
+        if year not in city.index:
+            continue
+        total = city.loc[year].get("Boston (all)")
+        sector = city.loc[year].get("Boston hospitals & medical")
+        for r in rows.itertuples():
+            if total is not None and pd.notna(total) and r.value > total:
+                bad.append({"year": int(year), "entity": r.entity, "value": float(r.value), "city_total": float(total)})
+        if sector is not None and pd.notna(sector) and rows["value"].sum() > sector * 1.0005:
+            bad.append({"year": int(year), "hospitals_sum": float(rows["value"].sum()), "hospital_sector": float(sector)})
+    return [_result("NIH by hospital within the city total", "indicators", "critical", bad,
+                    "hospital NIH awards fit within Boston's totals", "{n} hospital figure(s) exceed the city's")]
+
+
+def _half_unit(printed: str, value: float) -> float:
+    """Half a unit of the last digit the source printed, in the value's units: '$1.70 billion'
+    is known to ±$5M, '66%' to ±0.5 points."""
+    import re  # noqa: PLC0415
+
+    numbers = re.findall(r"\d[\d,]*(?:\.(\d+))?", printed)
+    if len(numbers) != 1:
+        return 0.0
+    token = re.search(r"\d[\d,]*(?:\.\d+)?", printed).group(0)
+    number = float(token.replace(",", ""))
+    decimals = len(numbers[0])
+    return 0.5 * 10 ** -decimals * (value / number if number else 1.0)
+
+
+def check_nih_sector_shares(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
+    """BMRB prints each sector's share next to its amount; with both rounded as printed, the share
+    must lie within the range the amounts allow."""
+    ind = tables["indicators"]
+    pref = ind[ind["preferred"] & (ind["series_id"].isin(["boston_nih_funding_bpda", "boston_nih_share_bpda"]))]
+    bad, checked = [], 0
+    for year, rows in pref.groupby("year"):
+        amounts = rows[rows["series_id"] == "boston_nih_funding_bpda"].set_index("entity")
+        if "Boston (all)" not in amounts.index:
+            continue
+        t = amounts.loc["Boston (all)"]
+        dt = _half_unit(t["value_as_published"], t["value"])
+        for share in rows[rows["series_id"] == "boston_nih_share_bpda"].itertuples():
+            if share.entity not in amounts.index:
+                continue
+            a = amounts.loc[share.entity]
+            da = _half_unit(a["value_as_published"], a["value"])
+            ds = _half_unit(share.value_as_published, share.value)
+            low, high = 100 * (a["value"] - da) / (t["value"] + dt), 100 * (a["value"] + da) / (t["value"] - dt)
+            checked += 1
+            if share.value + ds < low - 1e-9 or share.value - ds > high + 1e-9:
+                bad.append({"year": int(year), "entity": share.entity, "share": float(share.value), "computed_range": [round(low, 2), round(high, 2)]})
+    return [_result("NIH sector share equals amount / total", "indicators", "critical", bad,
+                    f"{checked} printed share(s) agree with amount / total", "{n} share(s) disagree with amount / total")]
+
+
+def check_research_hospital_rounds(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
+    """The two rounds had 10 and 21 hospitals (MOHW); a missing or extra row is a transcription error."""
+    from analysis.cleaning.research_hospitals import CAPITAL_REGION  # noqa: PLC0415
+
+    rh = tables["research_hospitals"]
+    expected = {"2013_designation": 10, "2025_certification": 21}
+    counts = rh["round"].value_counts().to_dict()
+    bad = [{"round": r, "expected": n, "found": int(counts.get(r, 0))} for r, n in expected.items() if counts.get(r, 0) != n]
+    flag = rh["capital_region"].astype(bool) != rh["sido"].isin(CAPITAL_REGION)
+    bad += rh.loc[flag, ["round", "hospital", "sido"]].to_dict("records")
+    return [_result("research hospital rounds: 10 in 2013, 21 in 2025; 수도권 flag matches 시도", "research_hospitals", "critical", bad,
+                    "round counts and 수도권 flags are right", "{n} problem(s) with rounds or flags")]
+
+
+def check_claim_evidence_exists(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
+    """Every evidence row a verdict cites must exist in the table it names."""
+    if "claims" not in tables:
+        return []
+    bad = []
+    for row in tables["claims"].itertuples():
+        refs = "" if pd.isna(row.evidence_rows) else str(row.evidence_rows)
+        for ref in refs.split(";"):
+            if not ref:
+                continue
+            table, sid, line = ref.split(":")
+            df = tables.get(table)
+            if df is None or df[(df["source_id"] == sid) & (df["source_row"] == int(line))].empty:
+                bad.append({"claim_id": row.claim_id, "evidence": ref})
+    return [_result("claim evidence rows exist", "claims", "critical", bad,
+                    "every cited evidence row exists", "{n} cited evidence row(s) not found")]
+
+
 CHECKS: list[Callable[[Mapping[str, pd.DataFrame]], list[CheckResult]]] = [
     check_source_ids_exist, check_source_rows_exist, check_single_basis, check_one_preferred,
     check_share_matches_total, check_sources_agree, check_fx_rate_used, check_sources_used,
+    check_hospital_nih_within_city, check_nih_sector_shares, check_research_hospital_rounds, check_claim_evidence_exists,
 ]
 
 

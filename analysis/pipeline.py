@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.claims import verdict_changes
 from analysis.cleaning import SCHEMAS, build_tables
 from analysis.errors import ValidationFailed
 from analysis.paths import ProjectPaths
@@ -93,6 +94,8 @@ def build(paths: ProjectPaths | None = None, *, data_docs: bool = False,
 
     steps.start("cleaning raw data into tables")
     tables = build_tables(sources, paths.root, progress=lambda m: progress(f"      {m}"))
+    for line in verdict_changes(tables["claims"], paths.clean / "claims.csv"):
+        progress(f"      {line}")
     steps.done()
 
     steps.start("validating (Great Expectations suites + cross-table checks)")

@@ -93,12 +93,74 @@ def snapshot_fx(raw_dir: Path, today: dt.date | None = None) -> Path:
     with zipfile.ZipFile(archive) as zf:
         member_sha = hashlib.sha256(zf.read(FX_MEMBER)).hexdigest()
     annual = annual_krw_per_usd(read_ecb_history(archive))
-    folder = raw_dir / FX_SOURCE_ID
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / FX_FILE
-    annual.to_csv(out, index=False, lineterminator="\n")
     meta = fx_sidecar(version, member_sha, annual["last_date"].iloc[-1], today or dt.date.today())
-    meta["sha256"] = sha256_of(out)
-    meta["size"] = out.stat().st_size
+    return write_snapshot(raw_dir / FX_SOURCE_ID / FX_FILE, annual, meta)
+
+
+def write_snapshot(out: Path, df: pd.DataFrame, meta: dict) -> Path:
+    """Write a snapshot table and its sidecar with the checksum of exactly the bytes written."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(out, index=False, lineterminator="\n")
+    meta = {**meta, "sha256": sha256_of(out), "size": out.stat().st_size}
     sidecar_path(out).write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     return out
+
+
+# --------------------------------------------------------------------------- US CPI-U (BLS)
+
+CPI_SOURCE_ID = "bls-cpi-u"
+CPI_FILE = "cpi_u_annual.csv"
+CPI_PACKAGE = "cpi"
+# Not seasonally adjusted all-items CPI-U: the US city average and the Boston metro area.
+CPI_SERIES = {"CUUR0000SA0": "U.S. city average", "CUURS11ASA0": "Boston-Cambridge-Newton, MA-NH"}
+ANNUAL_AVERAGE_PERIOD = "M13"  # BLS's code for the annual average
+
+
+def read_cpi_annual(db_path: Path) -> pd.DataFrame:
+    """Annual averages (period M13, published by BLS, not computed here) for the chosen series."""
+    import sqlite3  # noqa: PLC0415
+
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as con:
+        marks = ",".join("?" for _ in CPI_SERIES)
+        df = pd.read_sql_query(
+            f"SELECT series AS series_id, year, value AS annual_average FROM indexes "
+            f"WHERE period = ? AND series IN ({marks}) ORDER BY series, year",
+            con, params=[ANNUAL_AVERAGE_PERIOD, *CPI_SERIES])
+    df.insert(1, "area", df["series_id"].map(CPI_SERIES))
+    return df
+
+
+def cpi_sidecar(package_version: str, db_sha256: str, last_year: int, today: dt.date) -> dict:
+    return {
+        "title": "Consumer Price Index for All Urban Consumers (CPI-U), all items, annual averages",
+        "producer": "U.S. Bureau of Labor Statistics (BLS)",
+        "citation_full": (
+            "U.S. Bureau of Labor Statistics, CPI-U all items, not seasonally adjusted, annual averages (period M13), "
+            f"series {', '.join(CPI_SERIES)}; as shipped in the Python package {CPI_PACKAGE} {package_version} (cpi.db)."
+        ),
+        "url_main": "https://www.bls.gov/cpi/",
+        "date_published": str(last_year),
+        "date_accessed": today.isoformat(),
+        "license": {"name": "Public domain (U.S. federal government work)", "url": "https://www.bls.gov/opub/copyright-information.htm"},
+        "evidence": "primary",
+        "package": {"name": CPI_PACKAGE, "version": package_version, "member": "cpi/cpi.db", "member_sha256": db_sha256},
+        "notes": (
+            "Written by `boston-report snapshot cpi`. Rows are BLS's own annual averages (M13) copied from the package's "
+            "SQLite file; nothing is computed. Index base 1982-84=100."
+        ),
+    }
+
+
+def snapshot_cpi(raw_dir: Path, today: dt.date | None = None) -> Path:
+    import warnings  # noqa: PLC0415
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # StaleDataWarning: we want the shipped data, never cpi.update()
+        try:
+            import cpi  # noqa: PLC0415
+        except ImportError as exc:
+            raise SystemExit("snapshot cpi needs the 'cpi' package: pip install '.[snapshot]'") from exc
+    db = Path(cpi.__file__).parent / "cpi.db"
+    annual = read_cpi_annual(db)
+    meta = cpi_sidecar(importlib.metadata.version(CPI_PACKAGE), sha256_of(db), int(annual["year"].max()), today or dt.date.today())
+    return write_snapshot(raw_dir / CPI_SOURCE_ID / CPI_FILE, annual, meta)

@@ -49,6 +49,8 @@ UNIT_WORDS: dict[str, str] = {
     "percent": "percent",
     "%p": "percentage_point",
     "개사": "count",
+    "가지": "count",
+    "개국": "count",
     "개": "count",
     "곳": "count",
     "명": "count",
@@ -91,6 +93,8 @@ TRAILING_BOUNDS: dict[str, Bound] = {
     "+": "at_least",
     "or more": "at_least",
 }
+# Korean words after a figure that mean "about": 1900개 가까이, 300명 안팎, 50억 가량.
+TRAILING_APPROX = ("가까이", "안팎", "정도", "내외", "가량", "남짓")
 RANGE_SEPARATORS = ("∼", "~", "〜", "–", "-", "—")
 
 
@@ -302,6 +306,9 @@ def parse_quantity(text: str, *, default_unit: str | None = None) -> Quantity:
     if found:
         bound = LEADING_BOUNDS[found[0]]
         qualifiers += found
+    main, found = _strip_words(main, TRAILING_APPROX, leading=False)
+    approx = approx or bool(found)
+    qualifiers += found
     main, found = _strip_words(main, TRAILING_BOUNDS, leading=False)
     if found:
         bound = bound or TRAILING_BOUNDS[found[0]]

@@ -21,7 +21,24 @@ def tables(**overrides):
         "preferred": [False, True, True, True],
         "source_id": ["s1", "s1", "s2", "s2"], "source_row": [2, 3, 2, 3],
     })
-    t = {"sources": sources, "fx_krw_usd": fx, "venture_investment": v}
+    def ind_row(series, entity, year, value, printed, row):
+        return {"series_id": series, "entity": entity, "year": year, "period": "FY", "value": value, "value_as_published": printed,
+                "preferred": True, "source_id": "s3", "source_row": row}
+    ind = pd.DataFrame([
+        ind_row("boston_nih_funding_bpda", "Boston (all)", 2014, 1.70e9, "$1.70 billion", 2),
+        ind_row("boston_nih_funding_bpda", "Boston hospitals & medical", 2014, 1.13e9, "$1.13B", 3),
+        ind_row("boston_nih_share_bpda", "Boston hospitals & medical", 2014, 66.0, "66%", 4),
+        ind_row("boston_nih_funding_bpda", "Boston educational", 2014, 537e6, "$537M", 5),
+        ind_row("boston_nih_share_bpda", "Boston educational", 2014, 31.0, "31%", 6),
+        ind_row("nih_hospital_funding", "Massachusetts General Hospital", 2014, 400e6, "$400M", 7),
+    ])
+    sources = pd.concat([sources, pd.DataFrame({"source_id": ["s3", "c1"], "n_rows": [6, 1]})], ignore_index=True)
+    rh = pd.DataFrame({"round": ["2013_designation"] * 10 + ["2025_certification"] * 21,
+                       "hospital": [f"h{i}" for i in range(31)], "sido": ["서울"] * 9 + ["대구"] + ["서울"] * 16 + ["대구"] * 5,
+                       "source_id": "s2", "source_row": 2})
+    rh["capital_region"] = rh["sido"] == "서울"
+    claims = pd.DataFrame({"claim_id": ["K6"], "evidence_rows": ["indicators:s3:7"], "source_id": ["c1"], "source_row": [2]})
+    t = {"sources": sources, "fx_krw_usd": fx, "venture_investment": v, "indicators": ind, "research_hospitals": rh, "claims": claims}
     for name, fn in overrides.items():
         t[name] = fn(t[name].copy())
     return t
@@ -97,3 +114,38 @@ def test_a_crashing_check_is_a_critical_failure():
     del t["fx_krw_usd"]
     crashed = [r for r in cc.run_crosschecks(t) if r.name == "check_fx_rate_used"]
     assert crashed and crashed[0].severity == "critical" and not crashed[0].success
+
+
+def test_hospital_above_city_total():
+    t = tables(indicators=lambda i: i.assign(value=[1.70e9, 1.13e9, 66.0, 537e6, 31.0, 1.8e9]))
+    [bad] = failed(cc.check_hospital_nih_within_city(t))
+    assert bad.severity == "critical"
+    assert {"year": 2014, "entity": "Massachusetts General Hospital", "value": 1.8e9, "city_total": 1.7e9} in bad.examples
+
+
+def test_nih_share_uses_printed_precision():
+    # 537/1,700 = 31.59%: printed '31%' is still consistent once '$1.70 billion' (±$5M) and '$537M' (±$0.5M) are rounded
+    assert not failed(cc.check_nih_sector_shares(tables()))
+    t = tables(indicators=lambda i: i.assign(value=[1.70e9, 1.13e9, 66.0, 537e6, 30.0, 400e6]))
+    [bad] = failed(cc.check_nih_sector_shares(t))
+    assert bad.examples[0]["entity"] == "Boston educational"
+
+
+def test_half_unit_of_printed_figures():
+    assert cc._half_unit("$1.70 billion", 1.70e9) == pytest.approx(5e6)
+    assert cc._half_unit("66%", 66.0) == pytest.approx(0.5)
+    assert cc._half_unit("$1,523.09", 1_523.09e6) == pytest.approx(5e3)
+
+
+def test_research_hospital_round_counts_and_flags():
+    t = tables(research_hospitals=lambda r: r.iloc[1:])
+    [bad] = failed(cc.check_research_hospital_rounds(t))
+    assert {"round": "2013_designation", "expected": 10, "found": 9} in bad.examples
+    t = tables(research_hospitals=lambda r: r.assign(capital_region=~r["capital_region"]))
+    assert failed(cc.check_research_hospital_rounds(t))
+
+
+def test_claim_citing_a_missing_row():
+    t = tables(claims=lambda c: c.assign(evidence_rows=["indicators:s3:99"]))
+    [bad] = failed(cc.check_claim_evidence_exists(t))
+    assert bad.examples == [{"claim_id": "K6", "evidence": "indicators:s3:99"}]

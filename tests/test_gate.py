@@ -137,3 +137,45 @@ def test_render_without_quarto_builds_then_explains(project, capsys, monkeypatch
 def test_data_docs_are_written(project):
     build(project, data_docs=True, progress=lambda _: None)
     assert (project.data_docs / "index.html").exists()
+
+
+HOSPITALS_2025 = "data/raw/kukinews-2025-03-26-research-hospitals/hospitals.csv"
+NIH_FY16 = "data/raw/bmrb-2017-nih-fy16/figures.csv"
+
+
+def test_a_dropped_research_hospital_fails_the_round_count(project):
+    before = snapshot_dir(project.clean)
+    path = project.root / HOSPITALS_2025
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+    update_checksum(path)
+    with pytest.raises(ValidationFailed, match=r"10 in 2013, 21 in 2025"):
+        build(project, progress=lambda _: None)
+    assert snapshot_dir(project.clean) == before
+
+
+def test_an_unknown_hospital_name_is_refused(project):
+    edit(project, HOSPITALS_2025, "2025 인증,전남대병원,", "2025 인증,부산대병원,")
+    with pytest.raises(CleaningError, match=r"hospitals.csv:\d+:hospital: unknown hospital '부산대병원'"):
+        build(project, progress=lambda _: None)
+
+
+def test_a_hospital_nih_award_above_the_city_total_fails(project):
+    before = snapshot_dir(project.clean)
+    edit(project, NIH_FY16, "$364.98,M", "$3649.80,M")
+    with pytest.raises(ValidationFailed, match="NIH by hospital within the city total"):
+        build(project, progress=lambda _: None)
+    assert snapshot_dir(project.clean) == before
+
+
+def test_a_claim_verdict_change_is_reported_but_does_not_block(project):
+    messages = []
+    edit(project, "data/raw/keyplatform-2015-kobe-kbic/figures.csv", "약 300개", "약 350개")
+    build(project, progress=messages.append)
+    assert any("claim S2: verdict changed from differs to confirmed" in m for m in messages)
+
+
+def test_moving_the_anchor_figure_of_a_claim_is_stopped_by_the_pinned_value(project):
+    edit(project, "data/raw/gen-2019-massbio-snapshot/figures.csv", ',FY,"74,256",', ',FY,"72,256",')
+    with pytest.raises(CleaningError, match="pinned reference ma_biopharma_jobs_massbio"):
+        build(project, progress=lambda _: None)

@@ -57,3 +57,14 @@ def test_snapshot_command_is_reproducible(tmp_path):
     from analysis.paths import PACKAGE_ROOT
     committed = PACKAGE_ROOT / "data" / "raw" / "ecb-eurofxref" / "krw_usd_annual.csv"
     assert first == committed.read_bytes(), "committed snapshot differs from the pinned package's data"
+
+
+def test_cpi_snapshot_is_reproducible_and_matches_committed(tmp_path):
+    from analysis.paths import PACKAGE_ROOT
+    from analysis.snapshot import snapshot_cpi  # cpi is pinned in requirements.lock
+
+    out = snapshot_cpi(tmp_path, today=dt.date(2026, 11, 24))
+    committed = PACKAGE_ROOT / "data" / "raw" / "bls-cpi-u" / "cpi_u_annual.csv"
+    assert out.read_bytes() == committed.read_bytes()
+    head = out.read_text(encoding="utf-8").splitlines()[0]
+    assert head == "series_id,area,year,annual_average"

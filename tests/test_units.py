@@ -50,6 +50,12 @@ def test_point_notations(text, value, unit):
     assert q.qualifier == "exact"
 
 
+@pytest.mark.parametrize("text", ["1900개 가까이", "300명 안팎", "50억원 가량"])
+def test_trailing_korean_approximately(text):
+    q = parse_quantity(text)
+    assert q.approx and q.qualifier == "approx"
+
+
 def test_approximately_and_at_least_are_kept():
     q = parse_quantity("7만4천개 이상")
     assert (q.value, q.unit, q.bound, q.approx) == (74_000, "count", "at_least", False)
