@@ -171,6 +171,32 @@ def check_kobe(claim, tables: Tables) -> Verdict:
     return Verdict(verdict, f"{int(r['year'])}년 {r['value_as_published']}", "360개사라는 수치는 다른 자료에서 찾지 못했다.", _rows("indicators", rows))
 
 
+def _labhub(tables: Tables, series: str) -> pd.DataFrame:
+    return _preferred(tables["indicators"], series, entity="K-바이오 랩허브")
+
+
+def check_labhub_area(claim, tables: Tables) -> Verdict:
+    rows = _labhub(tables, "kr_cluster_area")
+    if rows.empty:
+        return Verdict("unsourced", "—", "랩허브 부지 면적 자료가 없다.", [])
+    r = rows.sort_values("year").iloc[-1]
+    claimed = _figure(claim)
+    verdict = "confirmed" if abs(r["value"] - claimed) <= 0.05 * claimed else "differs"
+    return Verdict(verdict, f"{int(r['year'])}년 보도 부지 {r['value_as_published']} ({r['value']:,.0f}㎡)",
+                   "4만㎡라는 수치는 다른 자료에서 찾지 못했다. 연세대 국제캠퍼스 부지(건축 15,000㎡ + 예비 13,000㎡).", _rows("indicators", rows))
+
+
+def check_labhub_budget(claim, tables: Tables) -> Verdict:
+    rows = _labhub(tables, "kr_cluster_budget")
+    if rows.empty:
+        return Verdict("unsourced", "—", "랩허브 사업비 자료가 없다.", [])
+    r = rows.sort_values("year").iloc[-1]
+    claimed = _figure(claim)
+    verdict = "confirmed" if abs(r["value"] - claimed) <= 0.05 * claimed else "differs"
+    return Verdict(verdict, f"총사업비 {r['value_as_published']} ({int(r['year'])}년 보도)", "'약 2,700억 원'은 총사업비를 반올림한 값이다.",
+                   _rows("indicators", rows))
+
+
 def check_unsourced(claim, tables: Tables) -> Verdict:
     return Verdict("unsourced", "—", "이 수치의 1차 출처를 찾지 못했다. 데이터로 싣지 않고 주장으로만 기록한다.", [])
 
@@ -188,6 +214,8 @@ CHECKS: dict[str, Callable[[pd.Series, Tables], Verdict]] = {
     "S2": check_kobe,
     "S3": check_unsourced,
     "T1": check_unsourced,
+    "M1": check_labhub_area,
+    "M2": check_labhub_budget,
 }
 
 
