@@ -110,25 +110,60 @@ def _region_scale(regions) -> alt.Scale:
     return alt.Scale(domain=[REGION_LABELS.get(r, r) for r in regions], range=[COLORS.get(r, COLORS["other"]) for r in regions])
 
 
-def venture_chart(comparison: pd.DataFrame, title: str, subtitle: str) -> alt.LayerChart:
-    """Lines with points; a year with no published figure is an empty row, so the line breaks."""
-    df = comparison.copy()
-    df["지역"] = df["region"].map(REGION_LABELS)
-    df["연도"] = df["year"].astype(int)
-    df["US$ bn"] = df["usd_bn"].astype(float)
-    df["원문 표기"] = df["value_as_published"].astype(object).where(df["value_as_published"].notna(), "")
-    df["출처"] = df["source_id"].astype(object).where(df["source_id"].notna(), "")
-    df["근거"] = df["evidence"].map({"primary": "1차 자료", "secondary": "2차 자료(보도 인용)"}).fillna("")
-    df = df[["지역", "연도", "US$ bn", "원문 표기", "출처", "근거"]]
-    scale = _region_scale(comparison["region"].unique())
-    base = alt.Chart(df).encode(
+EVIDENCE_LABELS = {"primary": "1차 자료", "secondary": "2차 자료(보도 인용)"}
+
+
+def _text(col: pd.Series) -> pd.Series:
+    return col.astype(object).where(col.notna(), "")
+
+
+def line_chart(df: pd.DataFrame, group: str, y: str, *, y_title: str, title: str, subtitle: str,
+               colors: dict[str, str], y_format: str = ",.2f") -> alt.LayerChart:
+    """Lines with points by group over years. A year with no published figure is a row with an
+    empty value, so the line breaks there (Vega-Lite's default for paths) instead of bridging it."""
+    data = pd.DataFrame({
+        "그룹": df[group].astype(str), "연도": df["year"].astype(int), "값": df[y].astype(float),
+        "원문 표기": _text(df["value_as_published"]), "근거": df["evidence"].map(EVIDENCE_LABELS).fillna(""),
+        "출처": _text(df["source_id"]),
+    })
+    scale = alt.Scale(domain=list(colors), range=list(colors.values()))
+    base = alt.Chart(data).encode(
         x=alt.X("연도:Q", axis=alt.Axis(format="d", tickMinStep=1, title=None)),
-        y=alt.Y("US$ bn:Q", title="US$ 10억 (명목)"),
-        color=alt.Color("지역:N", scale=scale, title=None),
+        y=alt.Y("값:Q", title=y_title),
+        color=alt.Color("그룹:N", scale=scale, title=None),
     )
-    line = base.mark_line()
-    points = base.mark_point().encode(tooltip=["지역", "연도", alt.Tooltip("US$ bn:Q", format=".2f"), "원문 표기", "근거", "출처"])
-    return (line + points).properties(width=WIDTH, height=HEIGHT, title=alt.Title(title, subtitle=[subtitle]))
+    points = base.mark_point().encode(tooltip=["그룹", "연도", alt.Tooltip("값:Q", format=y_format), "원문 표기", "근거", "출처"])
+    return (base.mark_line() + points).properties(width=WIDTH, height=HEIGHT, title=alt.Title(title, subtitle=[subtitle]))
+
+
+def venture_chart(comparison: pd.DataFrame, title: str, subtitle: str) -> alt.LayerChart:
+    df = comparison.assign(지역=comparison["region"].map(REGION_LABELS))
+    colors = {REGION_LABELS[r]: COLORS[r] for r in dict.fromkeys(comparison["region"])}
+    return line_chart(df, "지역", "usd_bn", y_title="US$ 10억 (명목)", title=title, subtitle=subtitle, colors=colors)
+
+
+def jobs_chart(jobs: pd.DataFrame, title: str, subtitle: str) -> alt.LayerChart:
+    labels = list(dict.fromkeys(jobs["label"]))
+    colors = dict(zip(labels, [COLORS["MA"], "#D98C9A"]))
+    return line_chart(jobs, "label", "value", y_title="일자리 (명)", title=title, subtitle=subtitle, colors=colors, y_format=",.0f")
+
+
+def nih_hospital_chart(nih: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
+    """Grouped bars: each Boston hospital's NIH awards by fiscal year (one colour family: Boston)."""
+    data = pd.DataFrame({
+        "병원": nih["entity"].astype(str), "회계연도": nih["year"].astype(int).astype(str), "US$ M": nih["usd_m"].astype(float),
+        "원문 표기": _text(nih["value_as_published"]), "근거": nih["evidence"].map(EVIDENCE_LABELS).fillna(""), "출처": _text(nih["source_id"]),
+    })
+    years = sorted(data["회계연도"].unique())
+    shades = ["#E8B4BE", "#D27386", "#BA3C55", COLORS["MA"], "#6E0A22"][-len(years):] if len(years) <= 5 else None
+    order = data.groupby("병원")["US$ M"].max().sort_values(ascending=False).index.tolist()
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("병원:N", sort=order, title=None),
+        yOffset=alt.YOffset("회계연도:N"),
+        x=alt.X("US$ M:Q", title="NIH 연구비 (US$ 백만, 명목)"),
+        color=alt.Color("회계연도:N", scale=alt.Scale(domain=years, range=shades) if shades else alt.Undefined, title="회계연도"),
+        tooltip=["병원", "회계연도", alt.Tooltip("US$ M:Q", format=",.1f"), "원문 표기", "근거", "출처"],
+    ).properties(width=WIDTH - 150, height=HEIGHT + 80, title=alt.Title(title, subtitle=[subtitle]))
 
 
 # --------------------------------------------------------------------------- source lines

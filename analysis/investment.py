@@ -79,3 +79,13 @@ def other_basis_years(venture: pd.DataFrame, comparison: pd.DataFrame) -> dict:
                      & (venture["period"] == "FY")]
     by_basis = {basis: sorted(int(y) for y in rows["year"]) for basis, rows in others.groupby("basis", sort=True)}
     return {"gap_years": gap_years, "other_basis": by_basis}
+
+
+def ma_deal_sizes(ind: pd.DataFrame, year: int = 2018) -> pd.DataFrame:
+    """Pharma/bio M&A deals, value and value per deal by country (Samjong KPMG), one year."""
+    pref = ind[ind["preferred"] & (ind["year"] == year)]
+    deals = pref[pref["series_id"] == "pharma_bio_ma_deals_kpmg"].set_index("entity")["value"]
+    value = pref[pref["series_id"] == "pharma_bio_ma_value_kpmg"].set_index("entity")["value"]
+    out = pd.concat({"deals": deals, "value": value}, axis=1).dropna().astype(float)
+    out["per_deal"] = out["value"] / out["deals"]
+    return out.sort_values("value", ascending=False)

@@ -83,6 +83,7 @@ def prose_without_code(line: str) -> str:
     line = re.sub(r"`[^`]*`", " ", line)
     line = re.sub(r"\]\([^)]*\)", "]", line)
     line = re.sub(r"[@#][\w-]+", " ", line)
+    line = re.sub(r"\b(19|20)\d\d-[01]\d(-[0-3]\d)?\b", " ", line)  # dates are like years
     return line
 
 

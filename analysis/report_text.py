@@ -44,3 +44,33 @@ def sources_table_markdown(sources) -> str:
         licence = str(r.license_name).replace("|", "\\|")
         rows.append(f"| `{r.source_id}` | {r.producer} | [{title}]({r.url_main}) | {r.date_published} | {evidence} | {licence} |")
     return head + "\n".join(rows) + "\n"
+
+
+MISSING = "—"
+
+
+def num(value, digits: int = 0) -> str:
+    """Thousands separators; '—' for a missing value (never 0, never nan)."""
+    if value is None or (isinstance(value, float) and value != value) or str(value) in ("<NA>", "nan"):
+        return MISSING
+    return f"{float(value):,.{digits}f}"
+
+
+def markdown_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
+    """A pipe table; columns are (header, key, align) with align 'l' or 'r' (numbers right-aligned,
+    DESIGN: 'Tables right-align numbers'). None becomes '—'."""
+    head = "| " + " | ".join(h for h, _, _ in columns) + " |"
+    rule = "|" + "|".join("---:" if a == "r" else ":---" for _, _, a in columns) + "|"
+    body = []
+    for row in rows:
+        cells = []
+        for _, key, _ in columns:
+            value = row.get(key)
+            cells.append(MISSING if value is None or str(value) in ("", "<NA>", "nan") else str(value).replace("|", "\\|"))
+        body.append("| " + " | ".join(cells) + " |")
+    return "\n".join([head, rule, *body]) + "\n"
+
+
+def dagger(evidence: str) -> str:
+    """Secondary evidence is marked wherever its figure appears."""
+    return "†" if evidence == "secondary" else ""

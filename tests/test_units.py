@@ -187,3 +187,13 @@ def test_report_usd_style_parses_back():
     text = format_usd(4_825_000_000, 2, prefix="US$", billion="bn")
     assert text == "US$4.83bn"
     assert parse_amount(text).value == 4_830_000_000
+
+
+def test_report_text_formats():
+    from analysis import report_text as t
+
+    assert t.num(74256) == "74,256" and t.num(None) == "—" and t.num(float("nan")) == "—"
+    assert t.times(5.714) == "5.7배" and t.pct(25.79) == "25.8%" and t.krw(841_700_000_000) == "8,417억원"
+    table = t.markdown_table([{"a": "x", "b": "1,000"}, {"a": "y", "b": None}], [("이름", "a", "l"), ("값", "b", "r")])
+    assert table.splitlines()[1] == "|:---|---:|"
+    assert table.splitlines()[3] == "| y | — |"
