@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
-from analysis.sources import RawSource, read_raw_table
+from analysis.sources import RawSource, read_named_tables
 from analysis.units import UnitParseError, parse_quantity
 
 RAW_FILE = "claims.csv"
@@ -175,26 +175,23 @@ def _labhub(tables: Tables, series: str) -> pd.DataFrame:
     return _preferred(tables["indicators"], series, entity="K-바이오 랩허브")
 
 
-def check_labhub_area(claim, tables: Tables) -> Verdict:
-    rows = _labhub(tables, "kr_cluster_area")
+def _check_labhub(claim, tables: Tables, series: str, what: str, detail: str) -> Verdict:
+    rows = _labhub(tables, series)
     if rows.empty:
-        return Verdict("unsourced", "—", "랩허브 부지 면적 자료가 없다.", [])
+        return Verdict("unsourced", "—", f"랩허브 {what} 자료가 없다.", [])
     r = rows.sort_values("year").iloc[-1]
     claimed = _figure(claim)
     verdict = "confirmed" if abs(r["value"] - claimed) <= 0.05 * claimed else "differs"
-    return Verdict(verdict, f"{int(r['year'])}년 보도 부지 {r['value_as_published']} ({r['value']:,.0f}㎡)",
-                   "4만㎡라는 수치는 다른 자료에서 찾지 못했다. 연세대 국제캠퍼스 부지(건축 15,000㎡ + 예비 13,000㎡).", _rows("indicators", rows))
+    return Verdict(verdict, f"{what} {r['value_as_published']} ({int(r['year'])}년 보도)", detail, _rows("indicators", rows))
+
+
+def check_labhub_area(claim, tables: Tables) -> Verdict:
+    return _check_labhub(claim, tables, "kr_cluster_area", "부지",
+                         "4만㎡라는 수치는 다른 자료에서 찾지 못했다. 연세대 국제캠퍼스 부지(건축 15,000㎡ + 예비 13,000㎡).")
 
 
 def check_labhub_budget(claim, tables: Tables) -> Verdict:
-    rows = _labhub(tables, "kr_cluster_budget")
-    if rows.empty:
-        return Verdict("unsourced", "—", "랩허브 사업비 자료가 없다.", [])
-    r = rows.sort_values("year").iloc[-1]
-    claimed = _figure(claim)
-    verdict = "confirmed" if abs(r["value"] - claimed) <= 0.05 * claimed else "differs"
-    return Verdict(verdict, f"총사업비 {r['value_as_published']} ({int(r['year'])}년 보도)", "'약 2,700억 원'은 총사업비를 반올림한 값이다.",
-                   _rows("indicators", rows))
+    return _check_labhub(claim, tables, "kr_cluster_budget", "총사업비", "'약 2,700억 원'은 총사업비를 반올림한 값이다.")
 
 
 def check_unsourced(claim, tables: Tables) -> Verdict:
@@ -220,13 +217,7 @@ CHECKS: dict[str, Callable[[pd.Series, Tables], Verdict]] = {
 
 
 def read_claims(sources: Mapping[str, RawSource], root) -> pd.DataFrame:
-    frames = []
-    for source in sources.values():
-        if source.path.name != RAW_FILE:
-            continue
-        label = str(source.path.relative_to(root)) if source.path.is_relative_to(root) else str(source.path)
-        frames.append(read_raw_table(source, RAW_COLUMNS, label).assign(file=label))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["source_id", "source_row", *RAW_COLUMNS, "file"])
+    return read_named_tables(sources, root, RAW_FILE, RAW_COLUMNS)
 
 
 def run_checks(claims: pd.DataFrame, tables: Tables) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import report_text as t
-from analysis.indicators_view import annual, latest, preferred, with_gaps
+from analysis.indicators_view import annual, latest, preferred, stack_with_gaps
 
 MA_JOBS = "ma_biopharma_jobs_massbio"
 MA_RD_JOBS = "ma_biotech_rd_jobs_massbio"
@@ -20,14 +20,7 @@ CLUSTER_METRICS = (
 
 def ma_jobs_series(ind: pd.DataFrame) -> pd.DataFrame:
     """Massachusetts biopharma and biotech R&D jobs by year, with gaps where no edition reported."""
-    parts = []
-    for series, label in ((MA_JOBS, "바이오제약 전체"), (MA_RD_JOBS, "바이오 R&D")):
-        rows = annual(ind, series)
-        parts.append(rows.assign(label=label))
-    both = pd.concat(parts, ignore_index=True)
-    first, last = int(both["year"].min()), int(both["year"].max())
-    out = [with_gaps(rows.drop(columns=["label"]), first, last).assign(label=label) for label, rows in both.groupby("label", sort=False)]
-    return pd.concat(out, ignore_index=True)
+    return stack_with_gaps({"바이오제약 전체": annual(ind, MA_JOBS), "바이오 R&D": annual(ind, MA_RD_JOBS)}, "label")
 
 
 def _cell(row: pd.Series) -> str:

@@ -29,6 +29,13 @@ def with_gaps(df: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     return out
 
 
+def stack_with_gaps(parts: dict[str, pd.DataFrame], label_col: str) -> pd.DataFrame:
+    """Several yearly series on one common year range, each with explicit gaps, labelled."""
+    years = pd.concat([df["year"] for df in parts.values()]).astype(int)
+    first, last = int(years.min()), int(years.max())
+    return pd.concat([with_gaps(df, first, last).assign(**{label_col: label}) for label, df in parts.items()], ignore_index=True)
+
+
 def latest(ind: pd.DataFrame, series_id: str, entity: str | None = None) -> pd.Series:
     rows = preferred(ind, series_id)
     if entity is not None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.indicators_view import stack_with_gaps
+
 # The two series the chapter compares; comparators on other bases are shown separately.
 MA_SERIES = "ma_biopharma_vc_massbio"
 KR_SERIES = "kr_bio_medical_vc_kvca"
@@ -19,29 +21,9 @@ def preferred_annual(venture: pd.DataFrame, series_id: str) -> pd.DataFrame:
     return rows.sort_values("year").reset_index(drop=True)
 
 
-def with_gaps(df: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
-    """Add an explicit empty row for every year without a figure, so that a line chart breaks
-    there instead of drawing a straight line across a year nobody published. Nothing is filled."""
-    years = pd.DataFrame({"year": range(first, last + 1)})
-    out = years.merge(df, on="year", how="left")
-    out["year"] = out["year"].astype("Int64")
-    return out
-
-
 def venture_comparison(venture: pd.DataFrame) -> pd.DataFrame:
     """Massachusetts biopharma VC (MassBio) vs Korean bio·의료 VC (KVCA), in US$ bn, with gaps."""
-    parts = []
-    for series_id, region in ((MA_SERIES, "MA"), (KR_SERIES, "KR")):
-        rows = preferred_annual(venture, series_id)
-        parts.append(rows.assign(region=region))
-    both = pd.concat(parts, ignore_index=True)
-    first, last = int(both["year"].min()), int(both["year"].max())
-    out = []
-    for region, rows in both.groupby("region", sort=False):
-        gapped = with_gaps(rows.drop(columns=["region"]), first, last)
-        gapped["region"] = region
-        out.append(gapped)
-    result = pd.concat(out, ignore_index=True)
+    result = stack_with_gaps({"MA": preferred_annual(venture, MA_SERIES), "KR": preferred_annual(venture, KR_SERIES)}, "region")
     result["usd_bn"] = result["amount_usd"].astype("Float64") / 1e9
     return result
 

@@ -167,6 +167,21 @@ def update_checksum(data_file: Path) -> dict:
     return new
 
 
+def label_of(source: RawSource, root: Path) -> str:
+    """The raw file's path as messages show it: relative to the project."""
+    return str(source.path.relative_to(root)) if source.path.is_relative_to(root) else str(source.path)
+
+
+def read_named_tables(sources: dict, root: Path, filename: str, required_columns: tuple[str, ...]) -> pd.DataFrame:
+    """Every raw file called ``filename`` (e.g. all ``events.csv``), stacked, with ``file`` and
+    ``evidence`` columns; empty when there is none."""
+    frames = [read_raw_table(src, required_columns, label_of(src, root)).assign(file=label_of(src, root), evidence=src.evidence)
+              for src in sources.values() if src.path.name == filename]
+    if not frames:
+        return pd.DataFrame(columns=["source_id", "source_row", *required_columns, "file", "evidence"])
+    return pd.concat(frames, ignore_index=True)
+
+
 def read_raw_table(source: RawSource, required_columns: tuple[str, ...], label: str) -> pd.DataFrame:
     """A raw CSV as strings (never let pandas guess numbers from notation), with the line number
     of each row in ``source_row`` so that every clean row traces back to a raw row."""

@@ -98,6 +98,8 @@ def test_quarto_project_is_configured_for_offline_html_and_korean_pdf():
 
     cfg = yaml.safe_load((REPORT / "_quarto.yml").read_text(encoding="utf-8"))
     assert cfg["project"]["pre-render"] == "_prerender.py"
+    assert cfg["project"]["post-render"] == "_postrender.py"
+    assert cfg["format"]["html"]["include-in-header"] == "_vega-bundle.html"
     assert cfg["execute"]["freeze"] is False
     assert cfg["format"]["html"]["embed-resources"] is True
     assert cfg["format"]["typst"]["mainfont"] == "Noto Sans CJK KR"

@@ -10,7 +10,7 @@ import pandas as pd
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.snapshot import CPI_FILE, CPI_SERIES, CPI_SOURCE_ID
-from analysis.sources import RawSource, read_raw_table
+from analysis.sources import RawSource, label_of, read_raw_table
 
 RAW_COLUMNS = ("series_id", "area", "year", "annual_average")
 # Pinned BLS annual averages (CPI-U, US city average, 1982-84=100).
@@ -55,7 +55,7 @@ def clean_cpi_u(sources: Mapping[str, RawSource], root) -> pd.DataFrame:
     source = sources.get(CPI_SOURCE_ID)
     if source is None or source.path.name != CPI_FILE:
         raise CleaningError(f"data/raw/{CPI_SOURCE_ID}/{CPI_FILE}", None, None, "CPI snapshot missing: run `boston-report snapshot cpi`")
-    label = str(source.path.relative_to(root)) if source.path.is_relative_to(root) else str(source.path)
+    label = label_of(source, root)
     df = parse_index(read_raw_table(source, RAW_COLUMNS, label), label)
     check_reference(df, label)
     return SCHEMA.enforce(df)

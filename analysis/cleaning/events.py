@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
-from analysis.sources import RawSource, is_partial_date, read_raw_table
+from analysis.sources import RawSource, is_partial_date, read_named_tables
 from analysis.units import UnitParseError, parse_quantity
 
 RAW_FILE = "events.csv"
@@ -69,12 +69,7 @@ def parse_events(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def clean_events(sources: Mapping[str, RawSource], root) -> pd.DataFrame:
-    frames = []
-    for source in sources.values():
-        if source.path.name != RAW_FILE:
-            continue
-        label = str(source.path.relative_to(root)) if source.path.is_relative_to(root) else str(source.path)
-        frames.append(read_raw_table(source, RAW_COLUMNS, label).assign(file=label, evidence=source.evidence))
-    if not frames:
+    raw = read_named_tables(sources, root, RAW_FILE, RAW_COLUMNS)
+    if raw.empty:
         raise CleaningError("data/raw", None, None, f"no {RAW_FILE} source found for events")
-    return SCHEMA.enforce(parse_events(pd.concat(frames, ignore_index=True)))
+    return SCHEMA.enforce(parse_events(raw))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from analysis.errors import CleaningError
-from analysis.sources import RawSource, read_raw_table
+from analysis.sources import RawSource, label_of, read_raw_table
 from analysis.units import Quantity, UnitParseError, parse_quantity, with_header_unit
 
 FIGURE_FILE = "figures.csv"
@@ -24,13 +24,6 @@ PERIODS = ("FY", "H1")
 
 def figure_sources(sources: Mapping[str, RawSource]) -> list[RawSource]:
     return [s for s in sources.values() if s.path.name == FIGURE_FILE]
-
-
-def label_of(source: RawSource, root) -> str:
-    try:
-        return str(source.path.relative_to(root))
-    except ValueError:
-        return str(source.path)
 
 
 def read_figures(sources: Mapping[str, RawSource], root) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.snapshot import FX_FILE, FX_SOURCE_ID
-from analysis.sources import RawSource, read_raw_table
+from analysis.sources import RawSource, label_of, read_raw_table
 
 RAW_COLUMNS = ("year", "krw_per_usd", "trading_days", "first_date", "last_date")
 # A year with fewer fixings than this is a partial year (the snapshot's last year).
@@ -70,7 +70,7 @@ def clean_fx_krw_usd(sources: Mapping[str, RawSource], root) -> pd.DataFrame:
     source = sources.get(FX_SOURCE_ID)
     if source is None or source.path.name != FX_FILE:
         raise CleaningError(f"data/raw/{FX_SOURCE_ID}/{FX_FILE}", None, None, "FX snapshot missing: run `boston-report snapshot fx`")
-    label = str(source.path.relative_to(root)) if source.path.is_relative_to(root) else str(source.path)
+    label = label_of(source, root)
     df = read_raw_table(source, RAW_COLUMNS, label)
     df = parse_rates(df, label)
     df = flag_complete_years(df)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
-from analysis.sources import RawSource, read_raw_table
+from analysis.sources import RawSource, read_named_tables
 
 RAW_FILE = "hospitals.csv"
 RAW_COLUMNS = ("round", "hospital", "quote", "location")
@@ -92,14 +92,7 @@ def attach_location(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def clean_research_hospitals(sources: Mapping[str, RawSource], root) -> pd.DataFrame:
-    frames = []
-    for source in sources.values():
-        if source.path.name != RAW_FILE:
-            continue
-        label = str(source.path.relative_to(root)) if source.path.is_relative_to(root) else str(source.path)
-        df = read_raw_table(source, RAW_COLUMNS, label)
-        frames.append(df.assign(file=label, evidence=source.evidence))
-    if not frames:
+    raw = read_named_tables(sources, root, RAW_FILE, RAW_COLUMNS)
+    if raw.empty:
         raise CleaningError("data/raw", None, None, f"no {RAW_FILE} source found for research_hospitals")
-    df = attach_location(resolve_names(pd.concat(frames, ignore_index=True)))
-    return SCHEMA.enforce(df)
+    return SCHEMA.enforce(attach_location(resolve_names(raw)))

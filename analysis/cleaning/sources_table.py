@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.schema import Column, TableSchema
-from analysis.sources import RawSource
+from analysis.sources import RawSource, label_of
 
 SCHEMA = TableSchema(
     name="sources",
@@ -49,7 +49,7 @@ def clean_sources(sources: Mapping[str, RawSource], root) -> pd.DataFrame:
         pkg = m.get("package")
         rows.append({
             "source_id": sid,
-            "file": str(src.path.relative_to(root)) if src.path.is_relative_to(root) else str(src.path),
+            "file": label_of(src, root),
             "title": m["title"], "producer": m["producer"], "citation_full": m["citation_full"],
             "url_main": m["url_main"], "date_published": str(m["date_published"]), "date_accessed": str(m["date_accessed"]),
             "evidence": m["evidence"], "license_name": m["license"]["name"], "license_url": m["license"]["url"],
