@@ -120,7 +120,8 @@ def _text(col: pd.Series) -> pd.Series:
 def line_chart(df: pd.DataFrame, group: str, y: str, *, y_title: str, title: str, subtitle: str,
                colors: dict[str, str], y_format: str = ",.2f") -> alt.LayerChart:
     """Lines with points by group over years. A year with no published figure is a row with an
-    empty value, so the line breaks there (Vega-Lite's default for paths) instead of bridging it."""
+    empty value, so the line breaks there (Vega-Lite's default for paths) instead of bridging it.
+    Point shape shows the evidence: circle = primary source, triangle = secondary (press quoting it)."""
     data = pd.DataFrame({
         "그룹": df[group].astype(str), "연도": df["year"].astype(int), "값": df[y].astype(float),
         "원문 표기": _text(df["value_as_published"]), "근거": df["evidence"].map(EVIDENCE_LABELS).fillna(""),
@@ -132,7 +133,11 @@ def line_chart(df: pd.DataFrame, group: str, y: str, *, y_title: str, title: str
         y=alt.Y("값:Q", title=y_title),
         color=alt.Color("그룹:N", scale=scale, title=None),
     )
-    points = base.mark_point().encode(tooltip=["그룹", "연도", alt.Tooltip("값:Q", format=y_format), "원문 표기", "근거", "출처"])
+    # Secondary evidence is marked where it appears: triangles for figures quoted by the press.
+    evidence = alt.Scale(domain=list(EVIDENCE_LABELS.values()), range=["circle", "triangle-up"])
+    points = base.mark_point(filled=True).encode(
+        shape=alt.Shape("근거:N", scale=evidence, title=None),
+        tooltip=["그룹", "연도", alt.Tooltip("값:Q", format=y_format), "원문 표기", "근거", "출처"])
     return (base.mark_line() + points).properties(width=WIDTH, height=HEIGHT, title=alt.Title(title, subtitle=[subtitle]))
 
 

@@ -2,7 +2,11 @@
 message naming file, row and column, and data/clean/ stays byte-identical."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -179,3 +183,27 @@ def test_moving_the_anchor_figure_of_a_claim_is_stopped_by_the_pinned_value(proj
     edit(project, "data/raw/gen-2019-massbio-snapshot/figures.csv", ',FY,"74,256",', ',FY,"72,256",')
     with pytest.raises(CleaningError, match="pinned reference ma_biopharma_jobs_massbio"):
         build(project, progress=lambda _: None)
+
+
+def _copy_report(project):
+    shutil.copytree(ROOT / "report", project.root / "report",
+                    ignore=shutil.ignore_patterns("_output", ".quarto", "_vega-bundle.html", "*_files"))
+
+
+def test_quarto_prerender_script_prints_the_diagnosis_and_fails(project):
+    """What Quarto runs before rendering: on a failing gate it must say why (Quarto prints nothing)."""
+    _copy_report(project)
+    edit(project, KVCA, '"8,417억원"', '"8,41 7억원"')
+    result = subprocess.run([sys.executable, "report/_prerender.py"], cwd=project.root / "report" / "..", capture_output=True,
+                            text=True, timeout=300, env={**os.environ, "BOSTON_REPORT_ROOT": str(project.root)})
+    assert result.returncode == 1
+    assert "BUILD FAILED" in result.stderr and "cannot parse '8,41 7억원'" in result.stderr
+    assert "pre-render: the data gate failed" in result.stderr
+    assert not (project.root / "report" / "_vega-bundle.html").exists()
+
+
+def test_quarto_prerender_script_builds_and_writes_the_local_vega_bundle(project):
+    _copy_report(project)
+    result = subprocess.run([sys.executable, "report/_prerender.py"], cwd=project.root, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "window.vegaEmbed" in (project.root / "report" / "_vega-bundle.html").read_text(encoding="utf-8")
