@@ -143,13 +143,21 @@ def check_ipo_ma_ratio(claim, tables: Tables) -> Verdict:
         v = value[value["entity"] == country]
         if len(d) == 1 and len(v) == 1:
             per_deal[country] = float(v["value"].iloc[0]) / float(d["value"].iloc[0])
-    data_value = "—"
+    parts = []
     if len(per_deal) == 2:
-        data_value = (f"2018년 제약·바이오 M&A 건당 규모: 한국 US${per_deal['한국'] / 1e6:.0f}M, 미국 US${per_deal['미국'] / 1e6:.0f}M "
-                      f"(한국이 미국의 {100 * per_deal['한국'] / per_deal['미국']:.0f}%)")
-    return Verdict("not reproducible", data_value,
-                   "KERI가 '기업당' 금액을 어떻게 정의했는지(총액인지, 어떤 기업군인지) 알 수 없다. 건당 M&A 규모로 계산하면 1∼2%보다 훨씬 크다.",
-                   _rows("indicators", pd.concat([deals, value])))
+        parts.append(f"2018년 제약·바이오 M&A 건당 규모: 한국 US${per_deal['한국'] / 1e6:.0f}M, 미국 US${per_deal['미국'] / 1e6:.0f}M "
+                     f"(한국이 미국의 {100 * per_deal['한국'] / per_deal['미국']:.0f}%)")
+    kr_ipo = _preferred(ind, "kr_tech_special_avg_proceeds_krx", entity="바이오")
+    us_ipo = _preferred(ind, "us_biotech_ipo_avg_massbio")
+    fx = tables["fx_krw_usd"].set_index("year")["krw_per_usd"]
+    if len(kr_ipo) == 1 and len(us_ipo) == 1 and int(kr_ipo["year"].iloc[0]) in fx.index:
+        k, u = kr_ipo.iloc[0], us_ipo.iloc[0]
+        k_usd = float(k["value"]) / float(fx[int(k["year"])])
+        parts.append(f"IPO 기업당 공모액: 한국 기술특례 바이오 {int(k['year'])}년 US${k_usd / 1e6:.0f}M, 미국 바이오텍 {int(u['year'])}년 "
+                     f"US${float(u['value']) / 1e6:.0f}M (한국이 미국의 {100 * k_usd / float(u['value']):.0f}%, 연도 다름)")
+    return Verdict("not reproducible", "; ".join(parts) or "—",
+                   "KERI가 '기업당' 금액을 어떻게 정의했는지(총액인지, 어떤 기업군인지) 알 수 없다. 건당 M&A 규모나 기업당 IPO 공모액으로 계산하면 1∼2%보다 훨씬 크다.",
+                   _rows("indicators", pd.concat([deals, value, kr_ipo, us_ipo])))
 
 
 def check_labcentral_share(claim, tables: Tables) -> Verdict:

@@ -47,6 +47,8 @@ SERIES: dict[str, Series] = {
         "Boston", "USD", "NVCA MoneyTree: Boston-area biotech venture capital", "보스턴권 바이오텍 VC (NVCA)"),
     "us_biopharma_vc_massbio": Series(
         "US", "USD", "MassBio: venture capital into US-based biopharma companies", "미국 바이오제약 VC (MassBio)"),
+    "us_biotech_pharma_vc_pitchbook": Series(
+        "US", "USD", "PitchBook-NVCA Venture Monitor: US 'biotech & pharma' venture capital", "미국 바이오·제약 VC (PitchBook-NVCA)"),
     "kr_bio_medical_vc_kvca": Series(
         "KR", "KRW", "KVCA/중소벤처기업부: 벤처캐피탈 신규투자, 바이오·의료 업종", "한국 바이오·의료 VC 신규투자 (KVCA)"),
     "kr_all_vc_kvca": Series(
