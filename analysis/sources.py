@@ -196,3 +196,16 @@ def read_raw_table(source: RawSource, required_columns: tuple[str, ...], label: 
     df.insert(0, "source_row", range(2, len(df) + 2))
     df.insert(0, "source_id", source.source_id)
     return df
+
+
+def parse_numeric_columns(df: pd.DataFrame, label: str, kinds: dict) -> pd.DataFrame:
+    """Snapshot tables hold plain numbers; a cell that is not one is named (file:row:column)."""
+    out = df.copy()
+    for col, kind in kinds.items():
+        for row in out.itertuples():
+            try:
+                kind(getattr(row, col))
+            except ValueError:
+                raise CleaningError(label, row.source_row, col, f"expected a number, found {getattr(row, col)!r}") from None
+        out[col] = out[col].astype(kind)
+    return out

@@ -10,7 +10,7 @@ import pandas as pd
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.snapshot import CPI_FILE, CPI_SERIES, CPI_SOURCE_ID
-from analysis.sources import RawSource, label_of, read_raw_table
+from analysis.sources import RawSource, label_of, parse_numeric_columns, read_raw_table
 
 RAW_COLUMNS = ("series_id", "area", "year", "annual_average")
 # Pinned BLS annual averages (CPI-U, US city average, 1982-84=100).
@@ -32,16 +32,11 @@ SCHEMA = TableSchema(
 
 
 def parse_index(df: pd.DataFrame, label: str) -> pd.DataFrame:
-    out = df.copy()
-    for row in out.itertuples():
+    for row in df.itertuples():
         if row.series_id not in CPI_SERIES:
             raise CleaningError(label, row.source_row, "series_id", f"unexpected series {row.series_id!r}; expected {list(CPI_SERIES)}")
-        for col, kind in (("year", int), ("annual_average", float)):
-            try:
-                kind(getattr(row, col))
-            except ValueError:
-                raise CleaningError(label, row.source_row, col, f"expected a number, found {getattr(row, col)!r}") from None
-    return out.assign(year=out["year"].astype(int), index=out["annual_average"].astype(float))
+    out = parse_numeric_columns(df, label, {"year": int, "annual_average": float})
+    return out.assign(index=out["annual_average"])
 
 
 def check_reference(df: pd.DataFrame, label: str) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.snapshot import FX_FILE, FX_SOURCE_ID
-from analysis.sources import RawSource, label_of, read_raw_table
+from analysis.sources import RawSource, label_of, parse_numeric_columns, read_raw_table
 
 RAW_COLUMNS = ("year", "krw_per_usd", "trading_days", "first_date", "last_date")
 # A year with fewer fixings than this is a partial year (the snapshot's last year).
@@ -37,15 +37,7 @@ SCHEMA = TableSchema(
 
 
 def parse_rates(df: pd.DataFrame, label: str) -> pd.DataFrame:
-    out = df.copy()
-    for col, kind in (("year", int), ("krw_per_usd", float), ("trading_days", int)):
-        for row in out.itertuples():
-            try:
-                kind(getattr(row, col))
-            except ValueError:
-                raise CleaningError(label, row.source_row, col, f"expected a number, found {getattr(row, col)!r}") from None
-        out[col] = out[col].astype(kind)
-    return out
+    return parse_numeric_columns(df, label, {"year": int, "krw_per_usd": float, "trading_days": int})
 
 
 def flag_complete_years(df: pd.DataFrame) -> pd.DataFrame:
