@@ -103,4 +103,6 @@ def test_quarto_project_is_configured_for_offline_html_and_korean_pdf():
     assert cfg["execute"]["freeze"] is False
     assert cfg["format"]["html"]["embed-resources"] is True
     assert cfg["format"]["typst"]["mainfont"] == "Noto Sans CJK KR"
+    assert cfg["format"]["typst"]["template-partials"] == ["typst-template.typ"]
+    assert cfg["format"]["typst"]["papersize"] == "a4"
     assert cfg["lang"] == "ko"
