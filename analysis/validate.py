@@ -31,12 +31,26 @@ class ExpectationFailure:
     severity: str
     unexpected_count: int | None
     examples: list
+    rows: list = field(default_factory=list)
 
     def line(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
         count = "" if self.unexpected_count is None else f" — {self.unexpected_count} unexpected"
         examples = f", e.g. {self.examples[:3]}" if self.examples else ""
-        return f"[{self.severity}] {where}: {self.expectation}{count}{examples}"
+        rows = f" at {', '.join(self.rows[:3])}" if self.rows else ""
+        return f"[{self.severity}] {where}: {self.expectation}{count}{examples}{rows}"
+
+
+def locate_rows(df: pd.DataFrame, column: str | None, examples: list, expectation: str) -> list[str]:
+    """Where a failing value sits in the raw data (source_id:line), so the message leads to the file."""
+    if not column or column not in df.columns or not {"source_id", "source_row"} <= set(df.columns):
+        return []
+    if "not_be_null" in expectation:
+        hit = df[df[column].isna()]
+    else:
+        values = [e for e in examples if not isinstance(e, (dict, list))]
+        hit = df[df[column].isin(values)] if values else df.iloc[0:0]
+    return [f"{r.source_id}:{int(r.source_row)}" for r in hit[["source_id", "source_row"]].head(3).itertuples()]
 
 
 @dataclass
@@ -135,9 +149,10 @@ def run_gx(tables: Mapping[str, pd.DataFrame], specs: Mapping[str, dict], data_d
             examples = res.get("partial_unexpected_list") or ([res.get("observed_value")] if "observed_value" in res else [])
             if r.exception_info and r.exception_info.get("raised_exception"):
                 examples = [r.exception_info.get("exception_message")]
+            examples = [_plain(e) for e in examples]
             table.failures.append(ExpectationFailure(
                 vd.name, cfg.kwargs.get("column"), cfg.type, str(getattr(cfg.severity, "value", cfg.severity)),
-                res.get("unexpected_count"), [_plain(e) for e in examples]))
+                res.get("unexpected_count"), examples, locate_rows(df, cfg.kwargs.get("column"), examples, cfg.type)))
         results.append(table)
 
     if data_docs_dir is not None:

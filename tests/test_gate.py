@@ -70,7 +70,7 @@ def test_c_negative_amount_fails_the_gate_and_publishes_nothing(project):
     with pytest.raises(ValidationFailed) as err:
         build(project, progress=lambda _: None)
     assert any(line.startswith("[critical] venture_investment.amount: expect_column_values_to_be_between — 1 unexpected")
-               for line in err.value.lines)
+               and "at massbio-2018-08-28-snapshot-pr:2" in line for line in err.value.lines)
     assert snapshot_dir(project.clean) == before
     summary = json.loads(project.validation_summary.read_text(encoding="utf-8"))
     assert summary["success"] is False and summary["blocking"]
