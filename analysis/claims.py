@@ -70,19 +70,26 @@ def _preferred(ind: pd.DataFrame, series: str, **where) -> pd.DataFrame:
     return rows
 
 
+def _latest_vs_claim(claim, rows: pd.DataFrame, within: float, what: str, describe, detail: str) -> Verdict:
+    """The latest preferred figure against the claim's number: confirmed when within the relative
+    tolerance (the claims print rounded, '약' figures), else differs; unsourced without data."""
+    if rows.empty:
+        return Verdict("unsourced", "—", f"{what} 자료가 없다.", [])
+    r = rows.sort_values("year").iloc[-1]
+    claimed = _figure(claim)
+    verdict = "confirmed" if abs(float(r["value"]) - claimed) <= within * claimed else "differs"
+    return Verdict(verdict, describe(r), detail, _rows("indicators", rows))
+
+
 def check_three_factors(claim, tables: Tables) -> Verdict:
     return Verdict("not reproducible", "—", "분석의 틀(세 가지 요인)에 대한 주장으로, 데이터로 계산할 수치가 아니다. 본 보고서는 같은 틀로 장을 나눈다.", [])
 
 
 def check_boston_firms(claim, tables: Tables) -> Verdict:
     rows = _preferred(tables["indicators"], "boston_biotech_firms", entity="보스턴 광역권")
-    if rows.empty:
-        return Verdict("unsourced", "—", "보스턴 기업 수 자료가 없다.", [])
-    r = rows.sort_values("year").iloc[-1]
-    claimed = _figure(claim)
-    verdict = "confirmed" if r["value"] >= claimed * 0.9 else "differs"
-    return Verdict(verdict, f"{int(r['year'])}년 보스턴 광역권 바이오텍 기업 {r['value_as_published']}",
-                   "MassBio 집계를 인용한 보도(2차 자료). KERI의 '약 1천여개'와 같은 규모다.", _rows("indicators", rows))
+    return _latest_vs_claim(claim, rows, 0.1, "보스턴 기업 수",
+                            lambda r: f"{int(r['year'])}년 보스턴 광역권 바이오텍 기업 {r['value_as_published']}",
+                            "MassBio 집계를 인용한 보도(2차 자료). KERI의 '약 1천여개'와 같은 규모다.")
 
 
 def check_jobs(claim, tables: Tables) -> Verdict:
@@ -171,12 +178,8 @@ def check_labcentral_share(claim, tables: Tables) -> Verdict:
 
 def check_kobe(claim, tables: Tables) -> Verdict:
     rows = _preferred(tables["indicators"], "comparator_cluster_firms", entity="고베 의료산업도시(KBIC)")
-    if rows.empty:
-        return Verdict("unsourced", "—", "고베 KBIC 기업 수 자료가 없다.", [])
-    r = rows.sort_values("year").iloc[-1]
-    claimed = _figure(claim)
-    verdict = "confirmed" if abs(r["value"] - claimed) <= 0.1 * claimed else "differs"
-    return Verdict(verdict, f"{int(r['year'])}년 {r['value_as_published']}", "360개사라는 수치는 다른 자료에서 찾지 못했다.", _rows("indicators", rows))
+    return _latest_vs_claim(claim, rows, 0.1, "고베 KBIC 기업 수", lambda r: f"{int(r['year'])}년 {r['value_as_published']}",
+                            "360개사라는 수치는 다른 자료에서 찾지 못했다.")
 
 
 def _labhub(tables: Tables, series: str) -> pd.DataFrame:
@@ -184,13 +187,8 @@ def _labhub(tables: Tables, series: str) -> pd.DataFrame:
 
 
 def _check_labhub(claim, tables: Tables, series: str, what: str, detail: str) -> Verdict:
-    rows = _labhub(tables, series)
-    if rows.empty:
-        return Verdict("unsourced", "—", f"랩허브 {what} 자료가 없다.", [])
-    r = rows.sort_values("year").iloc[-1]
-    claimed = _figure(claim)
-    verdict = "confirmed" if abs(r["value"] - claimed) <= 0.05 * claimed else "differs"
-    return Verdict(verdict, f"{what} {r['value_as_published']} ({int(r['year'])}년 보도)", detail, _rows("indicators", rows))
+    return _latest_vs_claim(claim, _labhub(tables, series), 0.05, f"랩허브 {what}",
+                            lambda r: f"{what} {r['value_as_published']} ({int(r['year'])}년 보도)", detail)
 
 
 def check_labhub_area(claim, tables: Tables) -> Verdict:

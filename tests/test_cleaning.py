@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.cleaning import fx, venture
-from analysis.cleaning.figures import check_series_known, parse_figure, parse_year
+from analysis.cleaning.figures import check_series_known, mark_preferred, parse_figure, parse_year
 from analysis.errors import CleaningError
 
 
@@ -89,7 +89,7 @@ def test_preferred_rule_primary_then_newest_then_id():
         "date_published": ["2024", "2019-01", "2025", "2020", "2021", "2021"],
         "source_id": ["s1", "s2", "s3", "s4", "z", "y"],
     })
-    out = venture.mark_preferred(df)
+    out = mark_preferred(df)
     assert out.loc[out["preferred"], "source_id"].tolist() == ["s4", "y"]
 
 

@@ -25,24 +25,23 @@ KNOWN_SERIES: set[str] = set(venture.SERIES) | set(indicators.SERIES)
 
 def build_tables(sources: Mapping[str, RawSource], root: Path,
                  progress: Callable[[str], None] = lambda _: None) -> dict[str, pd.DataFrame]:
+    """Clean every table in dependency order: FX before the venture table it converts with, every
+    table before the claims that are checked against them."""
     check_series_known(read_figures(sources, root), KNOWN_SERIES)
+    steps: list[tuple[str, Callable[[dict], pd.DataFrame]]] = [
+        ("sources", lambda t: sources_table.clean_sources(sources, root)),
+        ("fx_krw_usd", lambda t: fx.clean_fx_krw_usd(sources, root)),
+        ("cpi_u", lambda t: cpi.clean_cpi_u(sources, root)),
+        ("venture_investment", lambda t: venture.clean_venture_investment(sources, root, t["fx_krw_usd"])),
+        ("indicators", lambda t: indicators.clean_indicators(sources, root)),
+        ("research_hospitals", lambda t: research_hospitals.clean_research_hospitals(sources, root)),
+        ("events", lambda t: events.clean_events(sources, root)),
+        ("claims", lambda t: claims.run_checks(claims.read_claims(sources, root), t)),
+    ]
     tables: dict[str, pd.DataFrame] = {}
-    tables["sources"] = sources_table.clean_sources(sources, root)
-    progress(f"sources: {len(tables['sources'])} rows")
-    tables["fx_krw_usd"] = fx.clean_fx_krw_usd(sources, root)
-    progress(f"fx_krw_usd: {len(tables['fx_krw_usd'])} rows")
-    tables["cpi_u"] = cpi.clean_cpi_u(sources, root)
-    progress(f"cpi_u: {len(tables['cpi_u'])} rows")
-    tables["venture_investment"] = venture.clean_venture_investment(sources, root, tables["fx_krw_usd"])
-    progress(f"venture_investment: {len(tables['venture_investment'])} rows")
-    tables["indicators"] = indicators.clean_indicators(sources, root)
-    progress(f"indicators: {len(tables['indicators'])} rows")
-    tables["research_hospitals"] = research_hospitals.clean_research_hospitals(sources, root)
-    progress(f"research_hospitals: {len(tables['research_hospitals'])} rows")
-    tables["events"] = events.clean_events(sources, root)
-    progress(f"events: {len(tables['events'])} rows")
-    # Last: the claims are checked against the tables cleaned above.
-    tables["claims"] = claims.run_checks(claims.read_claims(sources, root), tables)
+    for name, step in steps:
+        tables[name] = step(tables)
+        progress(f"{name}: {len(tables[name])} rows")
     counts = tables["claims"]["verdict"].value_counts().to_dict()
-    progress(f"claims: {len(tables['claims'])} checked ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+    progress(f"claims checked: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}")
     return tables

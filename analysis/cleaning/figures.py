@@ -20,6 +20,8 @@ FIGURE_COLUMNS = ("series", "measure", "year", "period", "value", "unit", "share
 # Optional: only series about many entities (clusters, hospitals) need it.
 OPTIONAL_COLUMNS = ("entity",)
 PERIODS = ("FY", "H1")
+# Evidence rank for choosing the preferred figure when several sources report the same one.
+EVIDENCE_RANK = {"primary": 0, "secondary": 1}
 
 
 def figure_sources(sources: Mapping[str, RawSource]) -> list[RawSource]:
@@ -85,3 +87,15 @@ def parse_figure(row, expect: str) -> Quantity:
     if q.value is None:
         raise CleaningError(row.file, row.source_row, "value", f"{row.value!r} is a range; this table needs a single figure")
     return q
+
+
+def mark_preferred(df: pd.DataFrame, key: tuple[str, ...] = ("series_id", "year", "period")) -> pd.DataFrame:
+    """Rule: primary before secondary, then the newest publication (later editions revise), then
+    source id, so the choice is stable and stated, never a judgement made row by row."""
+    out = df.copy()
+    out["_rank"] = out["evidence"].map(EVIDENCE_RANK)
+    out["_date"] = out["date_published"].astype(str)
+    ordered = out.sort_values(["_rank", "_date", "source_id"], ascending=[True, False, True], kind="mergesort")
+    first = ordered.drop_duplicates(list(key), keep="first").index
+    out["preferred"] = out.index.isin(first)
+    return out.drop(columns=["_rank", "_date"])

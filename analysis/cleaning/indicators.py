@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.cleaning.figures import parse_year, read_figures, select_series
-from analysis.cleaning.venture import mark_preferred
+from analysis.cleaning.figures import mark_preferred, parse_year, read_figures, select_series
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.sources import RawSource

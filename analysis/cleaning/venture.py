@@ -17,14 +17,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.cleaning.figures import parse_figure, parse_year, read_figures, select_series
+from analysis.cleaning.figures import mark_preferred, parse_figure, parse_year, read_figures, select_series
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.sources import RawSource
-
-# Evidence rank for choosing the preferred figure when several sources report the same one.
-EVIDENCE_RANK = {"primary": 0, "secondary": 1}
-
 
 @dataclass(frozen=True)
 class Series:
@@ -132,18 +128,6 @@ def attach_shares(amounts: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     for row in orphans[orphans["_merge"] == "left_only"].itertuples():
         raise CleaningError(row.file, row.source_row, "measure", "share without an amount for the same series and year in this source")
     return merged
-
-
-def mark_preferred(df: pd.DataFrame, key: tuple[str, ...] = ("series_id", "year", "period")) -> pd.DataFrame:
-    """Rule: primary before secondary, then the newest publication (later editions revise), then
-    source id, so the choice is stable and stated, never a judgement made row by row."""
-    out = df.copy()
-    out["_rank"] = out["evidence"].map(EVIDENCE_RANK)
-    out["_date"] = out["date_published"].astype(str)
-    ordered = out.sort_values(["_rank", "_date", "source_id"], ascending=[True, False, True], kind="mergesort")
-    first = ordered.drop_duplicates(list(key), keep="first").index
-    out["preferred"] = out.index.isin(first)
-    return out.drop(columns=["_rank", "_date"])
 
 
 def convert_to_usd(df: pd.DataFrame, fx: pd.DataFrame) -> pd.DataFrame:
