@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
 from pathlib import Path
@@ -105,11 +104,6 @@ def vega_bundle_script() -> str:
 
 # --------------------------------------------------------------------------- chart builders
 
-def _region_scale(regions) -> alt.Scale:
-    regions = list(dict.fromkeys(regions))
-    return alt.Scale(domain=[REGION_LABELS.get(r, r) for r in regions], range=[COLORS.get(r, COLORS["other"]) for r in regions])
-
-
 EVIDENCE_LABELS = {"primary": "1차 자료", "secondary": "2차 자료(보도 인용)"}
 
 
@@ -185,7 +179,3 @@ def source_line(source_ids, sources: pd.DataFrame) -> str:
         parts.append(f"{row['producer']}, “{row['title']}” ({row['date_published']}){dagger}")
     note = " † 2차 자료: 원 자료를 인용한 보도." if any("†" in p for p in parts) else ""
     return "출처: " + "; ".join(parts) + "." + note
-
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=False)
