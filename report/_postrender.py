@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from analysis.offline import main
+from analysis.report.offline import main
 
 out_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_output"))
 files = [f for f in os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines() if f]

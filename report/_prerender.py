@@ -11,7 +11,7 @@ from pathlib import Path
 REPORT = Path(__file__).resolve().parent
 
 try:
-    from analysis.charts import vega_bundle_script
+    from analysis.report.charts import vega_bundle_script
     from analysis.cli import main
 except ImportError as exc:
     print(f"pre-render: cannot import the project's 'analysis' package with {sys.executable} ({exc}).\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.offline import make_offline, remote_resources, strip_cdn_loaders
+from analysis.report.offline import make_offline, remote_resources, strip_cdn_loaders
 
 QUARTO_LOADERS = (
     '<script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js" integrity="sha512-c3Nl8+7g4LMSTdrm621y7kf9v3SDPnhxLNhcjFJbKECVnmZHTdo+IRO05sNLTH/D3vA6u1X32ehoLC7WFVdheg==" crossorigin="anonymous"></script>\n'
@@ -38,7 +38,7 @@ def test_make_offline_rewrites_the_file_and_refuses_other_remote_resources(tmp_p
 
 
 def test_the_vega_bundle_is_local_and_complete():
-    from analysis.charts import vega_bundle_script
+    from analysis.report.charts import vega_bundle_script
 
     script = vega_bundle_script()
     assert script.startswith("<script") and "window.vegaEmbed" in script

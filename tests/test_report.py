@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from analysis import qmd
-from analysis.data import load
+from analysis.report import qmd
+from analysis.report.data import load
 
 from conftest import ROOT
 
@@ -85,7 +85,7 @@ def test_hand_typed_number_detector_catches_figures(tmp_path):
 
 
 def test_sources_appendix_lists_every_sidecar():
-    from analysis.report_text import sources_table_markdown
+    from analysis.report.text import sources_table_markdown
 
     sidecars = sorted(p.parent.name for p in (ROOT / "data" / "raw").glob("*/*.meta.yaml"))
     table = sources_table_markdown(load("sources"))

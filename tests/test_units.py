@@ -190,7 +190,7 @@ def test_report_usd_style_parses_back():
 
 
 def test_report_text_formats():
-    from analysis import report_text as t
+    from analysis.report import text as t
 
     assert t.num(74256) == "74,256" and t.num(None) == "—" and t.num(float("nan")) == "—"
     assert t.times(5.714) == "5.7배" and t.pct(25.79) == "25.8%" and t.krw(841_700_000_000) == "8,417억원"

@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from analysis import report_text as t
+from analysis.report import text as t
 from analysis.paths import ProjectPaths
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import report_text as t
-from analysis.indicators_view import annual, latest, preferred, stack_with_gaps
+from analysis.report import text as t
+from analysis.report.views import annual, latest, preferred, stack_with_gaps
 
 MA_JOBS = "ma_biopharma_jobs_massbio"
 MA_RD_JOBS = "ma_biotech_rd_jobs_massbio"

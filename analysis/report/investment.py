@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.indicators_view import stack_with_gaps
+from analysis.report.views import stack_with_gaps
 
 # The two series the chapter compares; comparators on other bases are shown separately.
 MA_SERIES = "ma_biopharma_vc_massbio"

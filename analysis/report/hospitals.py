@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import report_text as t
-from analysis.indicators_view import preferred, value_at
+from analysis.report import text as t
+from analysis.report.views import preferred, value_at
 
 NIH_HOSPITAL = "nih_hospital_funding"
 KR_RH_SERIES = (
