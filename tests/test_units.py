@@ -194,6 +194,3 @@ def test_report_text_formats():
 
     assert t.num(74256) == "74,256" and t.num(None) == "—" and t.num(float("nan")) == "—"
     assert t.times(5.714) == "5.7배" and t.pct(25.79) == "25.8%" and t.krw(841_700_000_000) == "8,417억원"
-    table = t.markdown_table([{"a": "x", "b": "1,000"}, {"a": "y", "b": None}], [("이름", "a", "l"), ("값", "b", "r")])
-    assert table.splitlines()[1] == "|:---|---:|"
-    assert table.splitlines()[3] == "| y | — |"

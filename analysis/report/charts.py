@@ -2,8 +2,8 @@
 
 - One colour for Massachusetts/Boston, one for Korea, greys for comparators, everywhere.
 - Korean font (Noto Sans CJK KR) in HTML and in the PNGs that go into the Typst PDF.
-- Quarto ignores the Vega-Lite mimetype, so charts are rendered as *both* ``text/html``
-  (interactive, for HTML) and ``image/png`` (for the PDF); Quarto picks per format.
+- Quarto ignores the Vega-Lite mimetype, so the renderer emits per format what Quarto needs: a
+  raw-HTML block (interactive) for HTML and a PNG for the PDF (see :func:`html_and_png`).
 - The HTML output references a global ``vegaEmbed`` that the report loads once from a local bundle
   (``vega_bundle_script``); no chart carries its own copy and nothing is fetched from a CDN.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 
 import altair as alt
@@ -80,11 +81,34 @@ def chart_html(spec: dict, element_id: str | None = None) -> str:
     )
 
 
+def output_format() -> str | None:
+    """The format Quarto is executing the notebook for ('html', 'typst'), from the execute-info file
+    Quarto (1.8+) names in QUARTO_EXECUTE_INFO; None outside a Quarto render (tests, Jupyter)."""
+    path = os.environ.get("QUARTO_EXECUTE_INFO")
+    if not path:
+        return None
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))["format"]["identifier"]["base-format"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def html_and_png(spec: dict, **_metadata) -> dict[str, object]:
-    """Altair renderer: one bundle with both mimetypes; Quarto takes HTML for HTML and PNG for PDF."""
+    """Altair renderer: what the format being rendered needs, and nothing else.
+
+    HTML gets the chart as a raw-HTML Markdown block, not a ``text/html`` output: Quarto treats any
+    ``text/html`` output as a "JavaScript widget" and adds RequireJS and jQuery from a CDN plus a
+    ``define('jquery')`` call that fails without them. The PDF gets the PNG only (vl-convert's
+    export is the slow part, so HTML renders skip it). Outside Quarto both are emitted."""
     import base64  # noqa: PLC0415
 
-    return {"text/html": chart_html(spec), "image/png": base64.b64encode(chart_png(spec)).decode("ascii")}
+    fmt = output_format()
+    if fmt == "html":
+        return {"text/markdown": f"```{{=html}}\n{chart_html(spec)}\n```\n"}
+    png = base64.b64encode(chart_png(spec)).decode("ascii")
+    if fmt is not None:
+        return {"image/png": png}
+    return {"text/html": chart_html(spec), "image/png": png}
 
 
 def setup() -> None:
@@ -163,19 +187,3 @@ def nih_hospital_chart(nih: pd.DataFrame, title: str, subtitle: str) -> alt.Char
         color=alt.Color("회계연도:N", scale=alt.Scale(domain=years, range=shades) if shades else alt.Undefined, title="회계연도"),
         tooltip=["병원", "회계연도", alt.Tooltip("US$ M:Q", format=",.1f"), "원문 표기", "근거", "출처"],
     ).properties(width=WIDTH - 150, height=HEIGHT + 80, title=alt.Title(title, subtitle=[subtitle]))
-
-
-# --------------------------------------------------------------------------- source lines
-
-def source_line(source_ids, sources: pd.DataFrame) -> str:
-    """'출처: …' under a chart or table, generated from the sidecars. Secondary sources carry a
-    dagger (†) so the reader sees which figures come from a story quoting another source."""
-    ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str) and s]
-    table = sources.set_index("source_id")
-    parts = []
-    for sid in ids:
-        row = table.loc[sid]
-        dagger = "†" if row["evidence"] == "secondary" else ""
-        parts.append(f"{row['producer']}, “{row['title']}” ({row['date_published']}){dagger}")
-    note = " † 2차 자료: 원 자료를 인용한 보도." if any("†" in p for p in parts) else ""
-    return "출처: " + "; ".join(parts) + "." + note

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.report import markup as m
 from analysis.report import text as t
 from analysis.report.views import annual, latest, preferred, stack_with_gaps
 
@@ -51,9 +52,9 @@ def korean_cluster_rows(ind: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def korean_cluster_table(ind: pd.DataFrame) -> str:
-    columns = [("클러스터", "cluster", "l")] + [(label, series, "r") for series, label in CLUSTER_METRICS]
-    return t.markdown_table(korean_cluster_rows(ind), columns)
+def korean_cluster_table(ind: pd.DataFrame) -> m.Markup:
+    columns = [m.Column("클러스터", "cluster", "l", 2)] + [m.Column(label, series, "r", 1.3) for series, label in CLUSTER_METRICS]
+    return m.table(korean_cluster_rows(ind), columns)
 
 
 def largest_korean_cluster_jobs(ind: pd.DataFrame) -> pd.Series:

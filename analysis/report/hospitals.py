@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.report import markup as m
 from analysis.report import text as t
 from analysis.report.views import preferred, value_at
 
@@ -35,7 +36,7 @@ def capital_region_counts(rh: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return {rnd: (int(rows["capital_region"].sum()), len(rows)) for rnd, rows in rh.groupby("round")}
 
 
-def research_hospital_table(rh: pd.DataFrame) -> str:
+def research_hospital_table(rh: pd.DataFrame) -> m.Markup:
     rows = []
     for hospital, g in rh.groupby("hospital", sort=True):
         first = g.iloc[0]
@@ -44,11 +45,11 @@ def research_hospital_table(rh: pd.DataFrame) -> str:
                      "r2013": "○" if (g["round"] == "2013_designation").any() else None,
                      "r2025": "○" if (g["round"] == "2025_certification").any() else None})
     rows.sort(key=lambda r: (r["r2013"] is None, r["capital"] != "수도권", r["hospital"]))
-    return t.markdown_table(rows, [("병원", "hospital", "l"), ("도시", "city", "l"), ("시도", "sido", "l"), ("구분", "capital", "l"),
-                                   ("2013 지정", "r2013", "l"), ("2025 인증", "r2025", "l")])
+    return m.table(rows, [m.Column("병원", "hospital", "l", 3), m.Column("도시", "city", "l", 1), m.Column("시도", "sido", "l", 1),
+                          m.Column("구분", "capital", "l", 1), m.Column("2013 지정", "r2013", "l", 1), m.Column("2025 인증", "r2025", "l", 1)])
 
 
-def kr_outcomes_table(ind: pd.DataFrame) -> str:
+def kr_outcomes_table(ind: pd.DataFrame) -> m.Markup:
     years = sorted(set(ind.loc[ind["series_id"].isin([s for s, _ in KR_RH_SERIES]), "year"].astype(int)))
     rows = []
     for series, label in KR_RH_SERIES:
@@ -62,7 +63,7 @@ def kr_outcomes_table(ind: pd.DataFrame) -> str:
             r = hit.iloc[0]
             row[str(year)] = (t.krw(r["value"]) if r["unit"] == "KRW" else t.num(r["value"])) + t.dagger(r["evidence"])
         rows.append(row)
-    return t.markdown_table(rows, [("지표 (연구중심병원 10곳 합계)", "metric", "l")] + [(f"{y}년", str(y), "r") for y in years])
+    return m.table(rows, [m.Column("지표 (연구중심병원 10곳 합계)", "metric", "l", 2)] + [m.Column(f"{y}년", str(y), "r", 1) for y in years])
 
 
 def partners_vs_korea(ind: pd.DataFrame, year: int = 2016) -> dict:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.report import markup as m
+from analysis.report import text as t
 from analysis.report.views import stack_with_gaps
 
 # The two series the chapter compares; comparators on other bases are shown separately.
@@ -71,3 +73,11 @@ def ma_deal_sizes(ind: pd.DataFrame, year: int = 2018) -> pd.DataFrame:
     out = pd.concat({"deals": deals, "value": value}, axis=1).dropna().astype(float)
     out["per_deal"] = out["value"] / out["deals"]
     return out.sort_values("value", ascending=False)
+
+
+def ma_deal_table(ind: pd.DataFrame, year: int = 2018) -> m.Markup:
+    """The M&A comparison as a table: deals, value and value per deal by country."""
+    rows = [{"country": country, "deals": t.num(r["deals"]), "value": t.usd(r["value"]), "per_deal": t.usd(r["per_deal"])}
+            for country, r in ma_deal_sizes(ind, year).iterrows()]
+    return m.table(rows, [m.Column("국가", "country"), m.Column("건수", "deals", "r"), m.Column("거래 규모", "value", "r"),
+                          m.Column("건당 규모", "per_deal", "r")])

@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 
+from analysis.report import markup as m
 from analysis.report import text as t
 from analysis.paths import ProjectPaths
 
@@ -17,20 +18,22 @@ def load_summary(root=None) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def tables_overview(summary: dict) -> str:
+def tables_overview(summary: dict) -> m.Markup:
     rows = []
     for tbl in summary["tables"]:
         crit = sum(1 for f in tbl["failures"] if f["severity"] == "critical")
         warn = sum(1 for f in tbl["failures"] if f["severity"] != "critical")
-        rows.append({"table": f"`{tbl['table']}`", "rows": t.num(tbl["rows"]), "exp": t.num(tbl["expectations"]),
+        rows.append({"table": m.code(tbl["table"]), "rows": t.num(tbl["rows"]), "exp": t.num(tbl["expectations"]),
                      "crit": t.num(crit), "warn": t.num(warn)})
-    return t.markdown_table(rows, [("표", "table", "l"), ("행", "rows", "r"), ("기대조건", "exp", "r"), ("차단 실패", "crit", "r"), ("경고", "warn", "r")])
+    return m.table(rows, [m.Column("표", "table", "l", 2), m.Column("행", "rows", "r"), m.Column("기대조건", "exp", "r"),
+                          m.Column("차단 실패", "crit", "r"), m.Column("경고", "warn", "r")])
 
 
-def crosschecks_table(summary: dict) -> str:
-    rows = [{"table": f"`{c['table']}`", "name": c["name"], "severity": c["severity"], "result": "통과" if c["success"] else "실패",
+def crosschecks_table(summary: dict) -> m.Markup:
+    rows = [{"table": m.code(c["table"]), "name": c["name"], "severity": c["severity"], "result": "통과" if c["success"] else "실패",
              "message": c["message"]} for c in summary["crosschecks"]]
-    return t.markdown_table(rows, [("표", "table", "l"), ("검사", "name", "l"), ("등급", "severity", "l"), ("결과", "result", "l"), ("내용", "message", "l")])
+    return m.table(rows, [m.Column("표", "table", "l", 1.6), m.Column("검사", "name", "l", 2), m.Column("등급", "severity", "l", 0.9),
+                          m.Column("결과", "result", "l", 0.7), m.Column("내용", "message", "l", 4)])
 
 
 def counts(summary: dict) -> dict:
@@ -38,9 +41,9 @@ def counts(summary: dict) -> dict:
             "crosschecks": len(summary["crosschecks"]), "warnings": len(summary["warnings"]), "blocking": len(summary["blocking"])}
 
 
-def claims_table(claims: pd.DataFrame) -> str:
+def claims_table(claims: pd.DataFrame) -> m.Markup:
     labels = {"confirmed": "확인", "differs": "불일치", "unsourced": "출처 없음", "not reproducible": "재현 불가"}
-    rows = [{"id": r.claim_id, "claim": f"{r.claim}", "claimant": r.claimant, "verdict": f"**{labels[r.verdict]}**",
+    rows = [{"id": r.claim_id, "claim": f"{r.claim}", "claimant": r.claimant, "verdict": m.strong(labels[r.verdict]),
              "data": r.data_value, "detail": r.detail} for r in claims.sort_values("claim_id").itertuples()]
-    return t.markdown_table(rows, [("번호", "id", "l"), ("주장 (보도된 문장)", "claim", "l"), ("주장한 곳", "claimant", "l"),
-                                   ("판정", "verdict", "l"), ("데이터", "data", "l"), ("설명", "detail", "l")])
+    return m.table(rows, [m.Column("번호", "id", "l", 0.6), m.Column("주장 (보도된 문장)", "claim", "l", 3), m.Column("주장한 곳", "claimant", "l", 1.6),
+                          m.Column("판정", "verdict", "l", 0.9), m.Column("데이터", "data", "l", 3), m.Column("설명", "detail", "l", 3.4)])

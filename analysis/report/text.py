@@ -6,6 +6,7 @@ shares. Each function takes a number computed from clean data and returns the te
 
 from __future__ import annotations
 
+from analysis.report.markup import MISSING
 from analysis.units import format_krw, format_usd
 
 
@@ -34,41 +35,12 @@ def years(values) -> str:
     return ", ".join(f"{int(y)}년" for y in values)
 
 
-def sources_table_markdown(sources) -> str:
-    """The sources appendix as a Markdown pipe table, one row per sidecar."""
-    head = "| 원자료 | 발행 | 제목 | 공표일 | 근거 | 이용 조건 |\n|---|---|---|---|---|---|\n"
-    rows = []
-    for r in sources.sort_values("source_id").itertuples():
-        evidence = "2차†" if r.evidence == "secondary" else "1차"
-        title = str(r.title).replace("|", "\\|")
-        licence = str(r.license_name).replace("|", "\\|")
-        rows.append(f"| `{r.source_id}` | {r.producer} | [{title}]({r.url_main}) | {r.date_published} | {evidence} | {licence} |")
-    return head + "\n".join(rows) + "\n"
-
-
-MISSING = "—"
-
 
 def num(value, digits: int = 0) -> str:
     """Thousands separators; '—' for a missing value (never 0, never nan)."""
     if value is None or (isinstance(value, float) and value != value) or str(value) in ("<NA>", "nan"):
         return MISSING
     return f"{float(value):,.{digits}f}"
-
-
-def markdown_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
-    """A pipe table; columns are (header, key, align) with align 'l' or 'r' (numbers right-aligned,
-    DESIGN: 'Tables right-align numbers'). None becomes '—'."""
-    head = "| " + " | ".join(h for h, _, _ in columns) + " |"
-    rule = "|" + "|".join("---:" if a == "r" else ":---" for _, _, a in columns) + "|"
-    body = []
-    for row in rows:
-        cells = []
-        for _, key, _ in columns:
-            value = row.get(key)
-            cells.append(MISSING if value is None or str(value) in ("", "<NA>", "nan") else str(value).replace("|", "\\|"))
-        body.append("| " + " | ".join(cells) + " |")
-    return "\n".join([head, rule, *body]) + "\n"
 
 
 def dagger(evidence: str) -> str:

@@ -1,0 +1,296 @@
+"""Checks on the rendered report, read the way a reviewer reads it (``boston-report check-output``).
+
+Every test before the render can pass while the PDF prints long tables on top of each other or the
+HTML fetches a script from a CDN; these checks look at the files Quarto wrote.
+
+PDF (pdfplumber): every claim id and source id of the appendices is in the text; no word lies
+outside the page's text area (the page number excepted) or on top of another word; every chart is
+an embedded image inside the text area; every font is embedded and Noto Sans CJK KR is among them;
+no glyph was drawn as the missing-glyph box (Typst draws CID 0 where no font has the character).
+
+HTML: no remote reference of any kind in tags, attributes or CSS; no math element (prose is never
+math); and, opened as ``file://`` in headless Chromium with the network cut and a Content Security
+Policy that reports any attempt to load something from outside the file, every chart draws an SVG
+and the page logs no JavaScript error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from analysis.report.offline import remote_resources
+
+KOREAN_FONT = "NotoSansCJKkr"
+NOTDEF = "(cid:0)"
+POINTS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+TOLERANCE_PT = 3.0  # glyph boxes reach a little past the text block (ascenders, italics)
+
+
+@dataclass
+class Findings:
+    """What one check found; ``problems`` fail the build, ``notes`` describe what was checked."""
+
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def extend(self, other: "Findings") -> None:
+        self.problems += other.problems
+        self.notes += other.notes
+
+
+def length_pt(value: str) -> float:
+    """'2.2cm' -> points (Typst margins as written in _quarto.yml)."""
+    m = re.fullmatch(r"\s*([\d.]+)\s*(pt|mm|cm|in)\s*", str(value))
+    if not m:
+        raise ValueError(f"not a length: {value!r}")
+    return float(m.group(1)) * POINTS[m.group(2)]
+
+
+# --------------------------------------------------------------------------- PDF
+
+def _overlaps(chars: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs of glyphs drawn on top of each other: their boxes share more than half of the smaller
+    box, and they are not neighbours in the text they were drawn from (Typst squeezes runs of CJK
+    punctuation such as '···', so neighbours may overlap; overprinted rows are separate runs).
+    Glyphs, not words: word extraction merges overprinted lines into one garbled line."""
+    found = []
+    ordered = sorted(((n, c) for n, c in enumerate(chars) if c["text"].strip()), key=lambda nc: nc[1]["top"])
+    for i, (na, a) in enumerate(ordered):
+        for nb, b in ordered[i + 1:]:
+            if b["top"] >= a["bottom"]:
+                break
+            if abs(na - nb) <= 2:
+                continue
+            dx = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if dx <= 0 or dy <= 0:
+                continue
+            smaller = min((a["x1"] - a["x0"]) * (a["bottom"] - a["top"]), (b["x1"] - b["x0"]) * (b["bottom"] - b["top"]))
+            if smaller > 0 and dx * dy > smaller / 2:
+                found.append((a, b))
+    return found
+
+
+def _outside(box: dict, page_w: float, page_h: float, margin_x: float, margin_y: float) -> bool:
+    return (box["x0"] < margin_x - TOLERANCE_PT or box["x1"] > page_w - margin_x + TOLERANCE_PT
+            or box["top"] < margin_y - TOLERANCE_PT or box["bottom"] > page_h - margin_y + TOLERANCE_PT)
+
+
+def _is_page_number(word: dict, page_h: float, margin_y: float) -> bool:
+    return word["text"].isdigit() and word["top"] > page_h - margin_y
+
+
+def _fonts(page) -> list[tuple[str, bool]]:
+    """(base font name, embedded?) for every font on a page."""
+    from pdfminer.pdftypes import resolve1  # noqa: PLC0415
+
+    out = []
+    for ref in (resolve1(page.page_obj.resources.get("Font")) or {}).values():
+        font = resolve1(ref)
+        name = str(font.get("BaseFont", "?")).lstrip("/'").rstrip("'")
+        desc_font = resolve1(resolve1(font["DescendantFonts"])[0]) if "DescendantFonts" in font else font
+        descriptor = resolve1(desc_font.get("FontDescriptor")) or {}
+        out.append((name, any(k in descriptor for k in ("FontFile", "FontFile2", "FontFile3"))))
+    return out
+
+
+def check_pdf(pdf: Path, *, claim_ids: list[str], source_ids: list[str], charts: int, margin_x: float, margin_y: float) -> Findings:
+    import pdfplumber  # noqa: PLC0415
+
+    f = Findings()
+    texts, images, fonts = [], 0, {}
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, start=1):
+            w, h = float(page.width), float(page.height)
+            words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+            texts.append("\n".join(word["text"] for word in words))
+            outside = [x for x in words if _outside(x, w, h, margin_x, margin_y) and not _is_page_number(x, h, margin_y)]
+            if outside:
+                f.problems.append(f"{pdf.name} page {number}: {len(outside)} word(s) outside the text area, "
+                                  f"e.g. {outside[0]['text']!r} at x={outside[0]['x0']:.0f}–{outside[0]['x1']:.0f}, "
+                                  f"y={outside[0]['top']:.0f}–{outside[0]['bottom']:.0f} pt (page {w:.0f}×{h:.0f})")
+            pairs = _overlaps(page.chars)
+            if pairs:
+                a, b = pairs[0]
+                f.problems.append(f"{pdf.name} page {number}: {len(pairs)} pair(s) of overlapping glyphs, e.g. {a['text']!r} over "
+                                  f"{b['text']!r} at x={a['x0']:.0f}, y={a['top']:.0f} pt")
+            boxes = [c for c in page.chars if c["text"] == NOTDEF]
+            if boxes:
+                f.problems.append(f"{pdf.name} page {number}: {len(boxes)} missing-glyph box(es) in {boxes[0]['fontname']}")
+            for image in page.images:
+                images += 1
+                if _outside(image, w, h, margin_x, margin_y):
+                    f.problems.append(f"{pdf.name} page {number}: an image reaches outside the text area")
+            for name, embedded in _fonts(page):
+                fonts[name.split("+", 1)[-1]] = embedded
+    text = "\n".join(texts)
+    flat = re.sub(r"\s+", "", text)
+    missing_claims = [c for c in claim_ids if not re.search(rf"(?<![A-Za-z0-9]){re.escape(c)}(?![0-9])", text)]
+    missing_sources = [s for s in source_ids if s not in flat]
+    if missing_claims:
+        f.problems.append(f"{pdf.name}: claim id(s) not in the PDF text: {missing_claims}")
+    if missing_sources:
+        f.problems.append(f"{pdf.name}: {len(missing_sources)} source id(s) not in the PDF text, e.g. {missing_sources[:3]}")
+    if images < charts:
+        f.problems.append(f"{pdf.name}: {images} embedded image(s) for {charts} chart(s)")
+    not_embedded = sorted(n for n, e in fonts.items() if not e)
+    if not_embedded:
+        f.problems.append(f"{pdf.name}: font(s) not embedded: {not_embedded}")
+    if not any(n.startswith(KOREAN_FONT) for n in fonts):
+        f.problems.append(f"{pdf.name}: Noto Sans CJK KR is not embedded (fonts: {sorted(fonts)})")
+    f.notes.append(f"{pdf.name}: {len(texts)} pages, {len(claim_ids) - len(missing_claims)}/{len(claim_ids)} claim ids and "
+                   f"{len(source_ids) - len(missing_sources)}/{len(source_ids)} source ids found, "
+                   f"{images} images for {charts} charts, fonts {sorted(fonts)}")
+    return f
+
+
+# --------------------------------------------------------------------------- HTML
+
+class _MathFinder(HTMLParser):
+    """Math as Pandoc writes it (<span class="math inline">, MathML) or a MathJax/KaTeX loader."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "math" or "math" in a.get("class", "").split() or re.search(r"mathjax|katex", a.get("src", "") + a.get("id", ""), re.I):
+            self.found.append(f"<{tag} {' '.join(f'{k}={v[:40]!r}' for k, v in a.items())}>")
+
+
+def math_elements(html: str) -> list[str]:
+    finder = _MathFinder()
+    finder.feed(html)
+    return finder.found
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+# Injected into a copy of the page: report errors, console errors and any load the policy refuses.
+PROBE = """<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval' data:; style-src 'unsafe-inline' data:; img-src data: blob:; font-src data:; media-src data:; connect-src 'none'; frame-src 'none'">
+<script>
+window.__bostonErrors = [];
+window.addEventListener("error", e => __bostonErrors.push("error: " + (e.message || (e.target && (e.target.src || e.target.href)) || "?")), true);
+window.addEventListener("unhandledrejection", e => __bostonErrors.push("unhandled rejection: " + e.reason));
+document.addEventListener("securitypolicyviolation", e => __bostonErrors.push("blocked load: " + e.blockedURI + " (" + e.violatedDirective + ")"));
+(function () { const orig = console.error; console.error = function () { __bostonErrors.push("console.error: " + Array.from(arguments).join(" ")); return orig.apply(console, arguments); }; })();
+window.addEventListener("load", () => setTimeout(() => {
+  const charts = document.querySelectorAll(".boston-chart");
+  const drawn = Array.from(charts).filter(c => c.querySelector("svg"));
+  document.documentElement.setAttribute("data-boston-check", JSON.stringify({charts: charts.length, svgs: drawn.length, errors: __bostonErrors}));
+}, 2000));
+</script>
+"""
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-extensions", "--proxy-server=127.0.0.1:9",
+                  "--host-resolver-rules=MAP * ~NOTFOUND", "--virtual-time-budget=60000", "--dump-dom")
+
+
+def find_chromium() -> str | None:
+    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def _without_network(cmd: list[str]) -> list[str]:
+    """Run in a network namespace of its own where the system allows it (root in CI): no network at all."""
+    if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0:
+        return ["unshare", "-rn", *cmd]
+    return cmd
+
+
+def browse(html: Path, chromium: str) -> dict:
+    """Open a probed copy of the page offline and return what the probe saw."""
+    page = html.read_text(encoding="utf-8")
+    head = re.search(r"<head[^>]*>", page, re.IGNORECASE)
+    if not head:
+        raise ValueError(f"{html}: no <head>")
+    with tempfile.TemporaryDirectory() as tmp:
+        probed = Path(tmp) / html.name
+        probed.write_text(page[: head.end()] + PROBE + page[head.end():], encoding="utf-8")
+        cmd = _without_network([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", probed.as_uri()])
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    m = re.search(r'data-boston-check="([^"]*)"', run.stdout)
+    if not m:
+        raise RuntimeError(f"Chromium did not report on {html.name} (exit {run.returncode}): {run.stderr.strip()[-400:]}")
+    import html as html_lib  # noqa: PLC0415
+
+    return json.loads(html_lib.unescape(m.group(1)))
+
+
+def check_html(html: Path, *, charts: int, chromium: str | None) -> Findings:
+    f = Findings()
+    page = html.read_text(encoding="utf-8")
+    remote = remote_resources(page)
+    if remote:
+        f.problems.append(f"{html.name}: {len(remote)} remote reference(s), e.g. {[_short(r, 100) for r in remote[:3]]}")
+    math = math_elements(page)
+    if math:
+        f.problems.append(f"{html.name}: {len(math)} math element(s), e.g. {_short(math[0])}: prose must never become math")
+    if chromium is None:
+        f.problems.append(f"{html.name}: Chromium not found (set CHROMIUM or install Debian's chromium): the page was not opened")
+        return f
+    seen = browse(html, chromium)
+    if seen["charts"] < charts or seen["svgs"] != seen["charts"]:
+        f.problems.append(f"{html.name}: {seen['svgs']} of {seen['charts']} chart(s) drew an SVG ({charts} expected)")
+    for error in seen["errors"][:10]:
+        f.problems.append(f"{html.name}: {_short(error)}")
+    f.notes.append(f"{html.name}: opened offline in {Path(chromium).name}: {seen['svgs']}/{seen['charts']} charts drew SVG, "
+                   f"{len(seen['errors'])} JavaScript error(s)")
+    return f
+
+
+# --------------------------------------------------------------------------- the command
+
+def expected_from_project(root: Path) -> dict:
+    """What the rendered report must hold, from the clean data and the report's own sources."""
+    import yaml  # noqa: PLC0415
+
+    from analysis.report import qmd  # noqa: PLC0415
+    from analysis.report.data import load  # noqa: PLC0415
+
+    cfg = yaml.safe_load((root / "report" / "_quarto.yml").read_text(encoding="utf-8"))
+    margin = cfg["format"]["typst"]["margin"]
+    cells = qmd.cells(root / "report" / "index.qmd")
+    return {
+        "claim_ids": sorted(load("claims", root)["claim_id"]),
+        "source_ids": sorted(load("sources", root)["source_id"]),
+        "charts": sum(1 for c in cells if c.kind == "code" and c.options.get("label", "").startswith("fig-")),
+        "margin_x": length_pt(margin["x"]),
+        "margin_y": length_pt(margin["y"]),
+    }
+
+
+def run_checks(html: Path | None, pdf: Path | None, expected: dict, chromium: str | None) -> Findings:
+    f = Findings()
+    for path, kind in ((html, "HTML"), (pdf, "PDF")):
+        if path is not None and not path.exists():
+            f.problems.append(f"{path}: the rendered {kind} does not exist (run `make report`)")
+    if html is not None and html.exists():
+        f.extend(check_html(html, charts=expected["charts"], chromium=chromium))
+    if pdf is not None and pdf.exists():
+        f.extend(check_pdf(pdf, claim_ids=expected["claim_ids"], source_ids=expected["source_ids"], charts=expected["charts"],
+                           margin_x=expected["margin_x"], margin_y=expected["margin_y"]))
+    return f
+
+
+def main(root: Path, html: Path | None, pdf: Path | None) -> int:
+    findings = run_checks(html, pdf, expected_from_project(root), find_chromium())
+    for note in findings.notes:
+        print(f"check-output: {note}", file=sys.stderr)
+    for problem in findings.problems:
+        print(f"check-output: FAIL {problem}", file=sys.stderr)
+    print(f"check-output: {'FAILED' if findings.problems else 'ok'} ({len(findings.problems)} problem(s))", file=sys.stderr)
+    return 1 if findings.problems else 0

@@ -1,0 +1,144 @@
+"""The one way text from data becomes Markdown: escaped, single-line, and never markup.
+
+Titles, producers, quotes, hospital names and URLs come from sidecars and raw rows that anyone
+can edit. Pasted into Markdown as they are, ``<script>`` would run in the published HTML, a ``|``
+would split a table cell, ``$…$`` would become math and ``[x](y)`` a second link. So every
+generator of the report's Markdown builds it here:
+
+- :func:`escape` turns any value into literal text: newlines and control characters become
+  spaces and every ASCII punctuation character is backslash-escaped (Pandoc reads a backslash
+  before any punctuation as that literal character), so no character of data can open markup.
+- :func:`href` accepts only absolute http(s) URLs and percent-encodes what could end a link target.
+- :class:`Markup` marks a string as already-safe Markdown; :func:`table`, :func:`link` and
+  :func:`join` escape whatever is not ``Markup`` and return ``Markup``.
+
+``Markup`` has ``_repr_markdown_``, so a cell or an inline ``{python}`` expression that returns it is
+read by Quarto as Markdown, while a plain ``str`` is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+from urllib.parse import quote, urlsplit
+
+MISSING = "—"
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
+_SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+# Characters kept as they are in a link target: RFC 3986 unreserved and reserved characters, minus
+# those that can end or break a Markdown link or an HTML attribute: ( ) < > " ' ` space \ | [ ] { } ^.
+_URL_SAFE = "-._~:/?#@!$&*+,;=%"
+
+
+class UnsafeURL(ValueError):
+    """A URL that is not an absolute http(s) URL with a host, or holds whitespace or control characters."""
+
+
+class Markup(str):
+    """Markdown that is already safe: produced by this module (or written by the report's authors)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def __add__(self, other: str) -> "Markup":
+        return Markup(str(self) + str(escape(other)))
+
+    def join(self, parts: Iterable) -> "Markup":  # type: ignore[override]
+        return Markup(str.join(self, (str(escape(p)) for p in parts)))
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return str(value) in ("", "<NA>", "nan", "NaT")
+
+
+def _one_line(text: str) -> str:
+    """Newlines would end a table row or start a new block; other control characters are noise."""
+    text = _LINE_BREAKS.sub(" ", text)
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
+
+
+def escape(value) -> Markup:
+    """Any value as literal Markdown text. ``Markup`` passes through unchanged."""
+    if isinstance(value, Markup):
+        return value
+    text = _one_line(str(value))
+    return Markup(_PUNCTUATION.sub(r"\\\1", text))
+
+
+def cell(value) -> Markup:
+    """A table cell: escaped text, or '—' for a missing value (never 'nan', never empty)."""
+    return Markup(MISSING) if _is_missing(value) else escape(value)
+
+
+def strong(value) -> Markup:
+    return Markup(f"**{escape(value)}**")
+
+
+def code(value: str) -> Markup:
+    """An identifier (source id, table name) in code style. Only plain identifiers are accepted:
+    code spans are literal, but a backtick or a '|' in one would still end the span or the cell."""
+    text = str(value)
+    if not _SAFE_CODE.match(text):
+        raise ValueError(f"not a plain identifier for code style: {text!r}")
+    return Markup(f"`{text}`")
+
+
+def check_url(value: str) -> str:
+    """The URL itself, if it is an absolute http(s) URL with a host and no whitespace or control
+    characters; :class:`UnsafeURL` otherwise. Used by the sidecar check and by :func:`href`."""
+    text = str(value)
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+        raise UnsafeURL(f"URL contains whitespace or control characters: {text!r}")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise UnsafeURL(f"URL must start with http:// or https://: {text!r}")
+    if not parts.hostname:
+        raise UnsafeURL(f"URL has no host: {text!r}")
+    return text
+
+
+def href(value: str) -> str:
+    """A checked URL, percent-encoded so that it cannot end the link target it is placed in."""
+    return quote(check_url(value), safe=_URL_SAFE)
+
+
+def link(label, url: str) -> Markup:
+    return Markup(f"[{escape(label)}]({href(url)})")
+
+
+def join(parts: Iterable, sep: str = ", ") -> Markup:
+    return escape(sep).join(parts)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: its header, the row key it shows, alignment ('l' or 'r') and its share of
+    the line width (relative; a date column 1, a sentence column 4)."""
+
+    header: str
+    key: str
+    align: str = "l"
+    width: float = 1.0
+
+
+TABLE_RULE_WIDTH = 100  # dashes in the rule line; Pandoc turns their counts into relative widths
+
+
+def table(rows: Iterable[Mapping], columns: list[Column]) -> Markup:
+    """A Pandoc pipe table. Every cell is escaped unless it is ``Markup``; a missing value is '—'.
+    The rule line is longer than Pandoc's 72 columns, so Pandoc wraps cells and sizes the columns
+    by the number of dashes under each header (narrow id and date columns, wide text columns)."""
+    total = sum(c.width for c in columns)
+    dashes = [max(3, round(TABLE_RULE_WIDTH * c.width / total)) for c in columns]
+    head = "| " + " | ".join(str(escape(c.header)) for c in columns) + " |"
+    rule = "|" + "|".join((":" + "-" * (n - 1)) if c.align == "l" else ("-" * (n - 1) + ":") for c, n in zip(columns, dashes)) + "|"
+    body = ["| " + " | ".join(str(cell(row.get(c.key))) for c in columns) + " |" for row in rows]
+    return Markup("\n".join([head, rule, *body]) + "\n")

@@ -1,0 +1,194 @@
+"""The checks `boston-report check-output` runs on the rendered report, tried on hand-made PDFs
+(compiled with Typst 0.15, the version in Quarto 1.10) and HTML pages that have each defect the
+first real render had, and on clean ones that must pass."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pypandoc
+import pytest
+import typst
+import yaml
+
+from analysis.report import check_output as co
+from analysis.report.charts import vega_bundle_script
+
+from conftest import ROOT
+
+FONT_DIRS = [p for p in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto") if os.path.isdir(p)]
+MARGIN_X, MARGIN_Y = co.length_pt("2.2cm"), co.length_pt("2.5cm")
+# A 1x1 PNG, standing in for a chart.
+PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
+
+HEAD = """#set page(paper: "a4", margin: (x: 2.2cm, y: 2.5cm), numbering: "1")
+#set text(font: "Noto Sans CJK KR", lang: "ko")
+"""
+BODY = """= 부록: 주장 검증
+K1 보스턴 클러스터. K10 투자. 출처 `massbio-2024-industry-snapshot` 와 `yakup-2020-01-31-kvca-bio`.
+#figure(image("chart.png", width: 5cm), caption: [차트])
+"""
+
+
+def pdf(tmp_path: Path, body: str, name: str = "doc") -> Path:
+    (tmp_path / "chart.png").write_bytes(PIXEL)
+    src = tmp_path / f"{name}.typ"
+    src.write_text(HEAD + body, encoding="utf-8")
+    out = tmp_path / f"{name}.pdf"
+    typst.compile(str(src), output=str(out), font_paths=FONT_DIRS)
+    return out
+
+
+def check(path: Path, **overrides) -> list[str]:
+    kw = dict(claim_ids=["K1", "K10"], source_ids=["massbio-2024-industry-snapshot", "yakup-2020-01-31-kvca-bio"], charts=1,
+              margin_x=MARGIN_X, margin_y=MARGIN_Y)
+    kw.update(overrides)
+    return co.check_pdf(path, **kw).problems
+
+
+needs_font = pytest.mark.skipif(not FONT_DIRS, reason="Noto fonts not installed (Debian's fonts-noto-cjk; make test installs them as root)")
+
+
+@needs_font
+def test_a_clean_pdf_passes(tmp_path):
+    long_text = "가나다라마바사 아자차카타파하. " * 200  # several pages: breaks, page numbers in the footer
+    assert check(pdf(tmp_path, BODY + long_text)) == []
+
+
+@needs_font
+def test_overprinted_rows_are_found(tmp_path):
+    # What the first render did to long tables: rows printed on top of each other at the page foot.
+    smudge = "".join(f"#place(bottom + left, dy: {i * 0.5}pt)[연구중심병원 기술이전 수입 {i}]\n" for i in range(4))
+    problems = check(pdf(tmp_path, BODY + smudge))
+    assert any("overlapping glyphs" in p for p in problems), problems
+
+
+@needs_font
+def test_text_outside_the_text_area_is_found(tmp_path):
+    problems = check(pdf(tmp_path, BODY + "#place(top + left, dx: -2cm)[여백 밖의 글자]\n"))
+    assert any("outside the text area" in p and "여백" in p for p in problems), problems
+
+
+@needs_font
+def test_a_missing_glyph_box_is_found(tmp_path):
+    problems = check(pdf(tmp_path, BODY + "상형문자 \U00013000 없음\n"))
+    assert any("missing-glyph box" in p for p in problems), problems
+
+
+@needs_font
+def test_ids_charts_and_font_are_required(tmp_path):
+    doc = pdf(tmp_path, "본문만 있다. K11 K100\n")
+    problems = check(doc)
+    assert any("claim id(s) not in the PDF text: ['K1', 'K10']" in p for p in problems), problems
+    assert any("2 source id(s) not in the PDF text" in p for p in problems), problems
+    assert any("0 embedded image(s) for 1 chart(s)" in p for p in problems), problems
+    latin = tmp_path / "latin.typ"
+    latin.write_text('#set text(font: "DejaVu Sans Mono")\nK1 K10 massbio-2024-industry-snapshot yakup-2020-01-31-kvca-bio\n'
+                     '#image("chart.png", width: 2cm)\n', encoding="utf-8")
+    typst.compile(str(latin), output=str(tmp_path / "latin.pdf"), font_paths=FONT_DIRS)
+    assert any("Noto Sans CJK KR is not embedded" in p for p in check(tmp_path / "latin.pdf"))
+
+
+def test_lengths():
+    assert co.length_pt("1in") == 72 and round(co.length_pt("2.54cm"), 6) == 72 and co.length_pt("10pt") == 10
+    with pytest.raises(ValueError):
+        co.length_pt("2 furlongs")
+
+
+# --------------------------------------------------------------------------- HTML
+
+def test_math_elements_are_found_and_the_report_turns_tex_dollars_off():
+    assert co.math_elements('<p>US$4.8bn and <span class="math inline">x</span></p>')
+    assert co.math_elements('<math><mi>x</mi></math>') and co.math_elements('<script src="mathjax/tex-chtml.js"></script>')
+    assert co.math_elements("<script>if (a<Math.abs(b)) {}</script><p class='mathematics'>x</p>") == []
+    # The methods appendix writes '$B/$M' in prose: with the report's reader it stays text.
+    reader = yaml.safe_load((ROOT / "report" / "_quarto.yml").read_text(encoding="utf-8"))["from"]
+    prose = "표기 해석: $B/$M, 약·여·이상; US$4.8 billion and $7.67B."
+    assert co.math_elements(pypandoc.convert_text(prose, "html", format="markdown"))  # Pandoc's default would
+    assert co.math_elements(pypandoc.convert_text(prose, "html", format=reader)) == []
+
+
+CHROMIUM = co.find_chromium()
+
+
+def needs_chromium():
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (Debian's chromium; .ci/run installs it)")
+        pytest.skip("Chromium not installed (apt-get install chromium): the browser checks were not run")
+
+
+def page(tmp_path: Path, body: str, head: str = "") -> Path:
+    path = tmp_path / "index.html"
+    path.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{vega_bundle_script()}{head}</head><body>{body}</body></html>",
+                    encoding="utf-8")
+    return path
+
+
+CHART = ('<div id="c1" class="boston-chart"></div><script>vegaEmbed("#c1", {"mark": "bar", "data": {"values": [{"a": 1}]}, '
+         '"encoding": {"x": {"field": "a", "type": "quantitative"}}}, {"actions": false, "renderer": "svg"}).catch(console.error);</script>')
+
+
+def test_a_clean_offline_page_passes(tmp_path):
+    needs_chromium()
+    f = co.check_html(page(tmp_path, CHART), charts=1, chromium=CHROMIUM)
+    assert f.problems == [] and "1/1 charts drew SVG" in f.notes[0]
+
+
+def test_a_javascript_error_is_found(tmp_path):
+    needs_chromium()
+    f = co.check_html(page(tmp_path, CHART + "<script>define('jquery', [], function () {});</script>"), charts=1, chromium=CHROMIUM)
+    assert any("define is not defined" in p for p in f.problems), f.problems
+
+
+def test_a_chart_that_does_not_draw_is_found(tmp_path):
+    needs_chromium()
+    broken = CHART.replace('"mark": "bar"', '"mark": "no-such-mark"')
+    f = co.check_html(page(tmp_path, broken), charts=1, chromium=CHROMIUM)
+    assert any("0 of 1 chart(s) drew an SVG" in p for p in f.problems), f.problems
+
+
+def test_a_remote_load_is_found_statically_and_blocked_in_the_browser(tmp_path):
+    needs_chromium()
+    head = '<script src="https://cdnjs.cloudflare.com/polyfill/v3/polyfill.min.js?features=es6"></script>'
+    f = co.check_html(page(tmp_path, CHART + '<script>fetch("https://example.org/x")</script>', head), charts=1, chromium=CHROMIUM)
+    assert any("1 remote reference(s)" in p for p in f.problems), f.problems
+    assert any("blocked load: https://example.org/x" in p for p in f.problems), f.problems
+
+
+def test_run_checks_names_missing_outputs(tmp_path):
+    f = co.run_checks(tmp_path / "index.html", tmp_path / "index.pdf", {"charts": 1}, chromium=None)
+    assert len(f.problems) == 2 and all("does not exist" in p for p in f.problems)
+
+
+def test_expected_values_come_from_the_project():
+    exp = co.expected_from_project(ROOT)
+    assert exp["charts"] >= 3 and "K11" in exp["claim_ids"] and "ecb-eurofxref" in exp["source_ids"]
+    assert round(exp["margin_x"], 1) == round(co.length_pt("2.2cm"), 1)
+
+
+
+def test_charts_emit_what_each_format_needs(tmp_path, monkeypatch):
+    import json
+
+    from analysis.report import charts
+
+    spec = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    info = tmp_path / "info.json"
+    for fmt in ("html", "typst"):
+        info.write_text(json.dumps({"format": {"identifier": {"base-format": fmt}}}), encoding="utf-8")
+        monkeypatch.setenv("QUARTO_EXECUTE_INFO", str(info))
+        bundle = charts.html_and_png(spec)
+        if fmt == "html":
+            # Markdown holding raw HTML: a text/html output would make Quarto add its CDN loaders.
+            assert list(bundle) == ["text/markdown"]
+            assert bundle["text/markdown"].startswith("```{=html}\n<div id=") and "vegaEmbed(" in bundle["text/markdown"]
+        else:
+            assert list(bundle) == ["image/png"] and base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    monkeypatch.delenv("QUARTO_EXECUTE_INFO")
+    assert set(charts.html_and_png(spec)) == {"text/html", "image/png"}
+    info.write_text("not json", encoding="utf-8")
+    monkeypatch.setenv("QUARTO_EXECUTE_INFO", str(info))
+    assert charts.output_format() is None
