@@ -33,8 +33,12 @@ Then run `make report` again (or `boston-report render`). Without Quarto, `make 
 every chapter's code through a Jupyter kernel."""
 
 
-def _fail(message: str) -> int:
-    print(f"\nBUILD FAILED — nothing was published; data/clean/ is unchanged.\n{message}", file=sys.stderr)
+BUILDING_COMMANDS = ("build", "prerender", "render")
+
+
+def _fail(message: str, command: str = "build") -> int:
+    header = "BUILD FAILED — nothing was published; data/clean/ is unchanged." if command in BUILDING_COMMANDS else f"boston-report {command} failed."
+    print(f"\n{header}\n{message}", file=sys.stderr)
     return 1
 
 
@@ -159,8 +163,23 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every failure ends as one clear line and a non-zero exit, never a traceback (unless
+    BOSTON_REPORT_DEBUG=1): the project's errors already say file, row and column; anything else
+    is reported with the command it happened in."""
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BuildError as exc:
+        return _fail(str(exc), args.command)
+    except KeyboardInterrupt:
+        print("\ninterrupted; data/clean/ is unchanged unless the build had finished publishing", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for the analyst's terminal
+        if os.environ.get("BOSTON_REPORT_DEBUG") == "1":
+            raise
+        detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        return _fail(f"boston-report {args.command}: unexpected {type(exc).__name__}{': ' + detail if detail else ''} "
+                     "(set BOSTON_REPORT_DEBUG=1 to see the traceback)", args.command)
 
 
 if __name__ == "__main__":

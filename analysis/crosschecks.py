@@ -87,8 +87,8 @@ def check_share_matches_total(tables: Mapping[str, pd.DataFrame]) -> list[CheckR
         checked += 1
         computed = 100 * float(row.amount) / float(totals[row.year])
         if abs(computed - float(row.share_pct)) > SHARE_TOLERANCE_PP:
-            bad.append({"year": int(row.year), "source_id": row.source_id, "share_pct": float(row.share_pct),
-                        "computed": round(computed, 3)})
+            bad.append({"raw": f"{row.source_id}:{int(row.share_source_row)}", "year": int(row.year),
+                        "share_pct": float(row.share_pct), "computed": round(computed, 3)})
     return [_result("share equals amount / total", "venture_investment", "critical", bad,
                     f"{checked} printed share(s) agree with amount / total", "{n} share(s) disagree with amount / total")]
 

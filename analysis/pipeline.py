@@ -1,13 +1,11 @@
-"""Build order and atomic publish: raw -> clean -> validate -> publish.
+"""Build order: raw -> clean -> validate -> publish.
 
-``data/clean/`` is replaced only after every table passed the gate, by swapping a fully written
-staging folder into place; on any failure before that, ``data/clean/`` is left exactly as it was.
+``data/clean/`` is replaced only after every table passed the gate (see ``analysis.publish``); on any
+failure before that, ``data/clean/`` is left exactly as it was.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -18,14 +16,11 @@ import pandas as pd
 
 from analysis.claims import verdict_changes
 from analysis.cleaning import SCHEMAS, build_tables
-from analysis.errors import ValidationFailed
+from analysis.errors import ValidationFailed, context
 from analysis.paths import ProjectPaths
-from analysis.schema import dictionary_rows, write_csv
+from analysis.publish import DICTIONARY_FILE, build_lock, check_writable, publish, recover
 from analysis.sources import load_sources
 from analysis.validate import ValidationReport, validate_tables, write_summary
-
-DICTIONARY_FILE = "data_dictionary.csv"
-
 
 def stderr_progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
@@ -54,39 +49,18 @@ class BuildResult:
     published: bool
 
 
-def publish(tables: Mapping[str, pd.DataFrame], clean_dir: Path) -> None:
-    """Write every table into a staging folder beside ``clean_dir``, then swap it in."""
-    parent = clean_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = parent / f".clean-staging-{os.getpid()}"
-    previous = parent / f".clean-previous-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        for name, df in tables.items():
-            write_csv(df, staging / f"{name}.csv")
-        write_csv(dictionary_rows([SCHEMAS[n] for n in tables]), staging / DICTIONARY_FILE)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    had_previous = clean_dir.exists()
-    if had_previous:
-        os.rename(clean_dir, previous)
-    try:
-        os.rename(staging, clean_dir)
-    except BaseException:
-        if had_previous:
-            os.rename(previous, clean_dir)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)
-
-
 def build(paths: ProjectPaths | None = None, *, data_docs: bool = False,
           progress: Callable[[str], None] = stderr_progress) -> BuildResult:
     """The whole build. Raises a :class:`~analysis.errors.BuildError` on any failure; the
     validation summary is written even when the gate fails, so the failure can be read."""
     paths = paths or ProjectPaths.from_env()
+    with build_lock(paths.clean.parent):
+        check_writable(paths.clean.parent, paths.clean, paths.build)
+        recover(paths.clean, progress)
+        return _build(paths, data_docs, progress)
+
+
+def _build(paths: ProjectPaths, data_docs: bool, progress: Callable[[str], None]) -> BuildResult:
     steps = Steps(4, progress)
     steps.start("verifying raw sources and sidecars")
     sources = load_sources(paths.raw, paths.root)
@@ -99,8 +73,9 @@ def build(paths: ProjectPaths | None = None, *, data_docs: bool = False,
     steps.done()
 
     steps.start("validating (Great Expectations suites + cross-table checks)")
-    report = validate_tables(tables, paths.expectations, paths.data_docs if data_docs else None)
-    write_summary(report, paths.validation_summary)
+    with context("validating"):
+        report = validate_tables(tables, paths.expectations, paths.data_docs if data_docs else None)
+        write_summary(report, paths.validation_summary)
     n_exp = sum(t.expectations for t in report.tables)
     steps.done(f"{n_exp} expectations on {len(tables)} tables, {len(report.crosschecks)} cross-table checks")
     for line in report.warnings:
@@ -109,7 +84,8 @@ def build(paths: ProjectPaths | None = None, *, data_docs: bool = False,
         raise ValidationFailed(report.blocking)
 
     steps.start(f"publishing to {paths.relative(paths.clean)}")
-    publish(tables, paths.clean)
+    with context(f"publishing {paths.relative(paths.clean)}"):
+        publish(tables, SCHEMAS, paths.clean)
     steps.done(f"{len(tables)} tables + {DICTIONARY_FILE}")
     return BuildResult(tables, report, True)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.crosschecks import CheckResult, run_crosschecks
+from analysis.errors import SuiteError
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -41,16 +42,21 @@ class ExpectationFailure:
         return f"[{self.severity}] {where}: {self.expectation}{count}{examples}{rows}"
 
 
+# Columns whose value was written on another raw line than the row's figure (a share beside its amount).
+OWN_LINE = {"share_pct": "share_source_row", "share_of": "share_source_row"}
+
+
 def locate_rows(df: pd.DataFrame, column: str | None, examples: list, expectation: str) -> list[str]:
     """Where a failing value sits in the raw data (source_id:line), so the message leads to the file."""
     if not column or column not in df.columns or not {"source_id", "source_row"} <= set(df.columns):
         return []
+    line = OWN_LINE.get(column, "source_row") if OWN_LINE.get(column) in df.columns else "source_row"
     if "not_be_null" in expectation:
         hit = df[df[column].isna()]
     else:
         values = [e for e in examples if not isinstance(e, (dict, list))]
         hit = df[df[column].isin(values)] if values else df.iloc[0:0]
-    return [f"{r.source_id}:{int(r.source_row)}" for r in hit[["source_id", "source_row"]].head(3).itertuples()]
+    return [f"{sid}:{int(n)}" for sid, n in hit[["source_id", line]].dropna().head(3).itertuples(index=False)]
 
 
 @dataclass
@@ -98,13 +104,20 @@ class ValidationReport:
 
 def load_suite_specs(expectations_dir: Path, tables: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
     """Every table needs a suite and every suite a table: a missing one would pass silently."""
-    specs = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(expectations_dir.glob("*.json"))}
+    specs = {}
+    for path in sorted(expectations_dir.glob("*.json")):
+        try:
+            specs[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SuiteError(f"expectations/{path.name}: not valid JSON ({exc})") from None
+        if not isinstance(specs[path.stem], dict) or not isinstance(specs[path.stem].get("expectations"), list):
+            raise SuiteError(f"expectations/{path.name}: expected an object with a list 'expectations'")
     missing = sorted(set(tables) - set(specs))
     extra = sorted(set(specs) - set(tables))
     if missing:
-        raise ValueError(f"no expectation suite for table(s) {missing} in {expectations_dir}")
+        raise SuiteError(f"no expectation suite for table(s) {missing} in {expectations_dir.name}/")
     if extra:
-        raise ValueError(f"expectation suite(s) {extra} in {expectations_dir} match no clean table")
+        raise SuiteError(f"expectation suite(s) {extra} in {expectations_dir.name}/ match no clean table")
     return specs
 
 
@@ -127,7 +140,7 @@ def run_gx(tables: Mapping[str, pd.DataFrame], specs: Mapping[str, dict], data_d
         suite = context.suites.add(gx.ExpectationSuite(**spec))
         # GX only *logs* an expectation it cannot build and drops it: count them back.
         if len(suite.expectations) != len(spec["expectations"]):
-            raise ValueError(f"expectations/{name}.json: {len(spec['expectations'])} expectations in the file, "
+            raise SuiteError(f"expectations/{name}.json: {len(spec['expectations'])} expectations in the file, "
                              f"{len(suite.expectations)} loaded; check the expectation types and kwargs")
         batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("whole")
         definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite)))

@@ -44,6 +44,36 @@ def test_series_about_many_entities_needs_the_entity():
     assert fixed["entity"].iloc[0] == "매사추세츠"
 
 
+def plausible(rows):
+    return indicators.check_plausible(indicators.attach_series_info(indicators.parse_values(indicators.attach_entity(figs(rows)))))
+
+
+def test_every_series_has_a_plausible_range_that_percentages_respect():
+    assert set(indicators.PLAUSIBLE) == set(indicators.SERIES)
+    for series, (low, high) in indicators.PLAUSIBLE.items():
+        assert low < high
+        if indicators.SERIES[series].kind == "percent":
+            assert 0 <= low and high <= 100, series
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({"series": "ma_biopharma_jobs_massbio", "entity": "", "value": "74,256,000", "period": "FY"},
+     r"s1/figures.csv:2:value: '74,256,000' is 7.4256e\+07 count, outside the plausible range 10,000–1e\+06 for ma_biopharma_jobs_massbio"),
+    ({"series": "industry_trials_city_share_konect", "entity": "서울", "value": "135%", "period": "FY"},
+     r":2:value: '135%' is 135 percent, outside the plausible range 0–25"),
+    ({"series": "kr_cluster_budget", "value": "2,726조원"}, r":2:value: '2,726조원' is 2.726e\+15 KRW, outside"),
+    ({"series": "kr_cluster_firms", "value": "100∼200,000개"}, r":2:value: '100∼200,000개' is 200,000 count, outside"),
+])
+def test_implausible_figures_are_refused_at_their_line(row, message):
+    with pytest.raises(CleaningError, match=message):
+        plausible([row])
+
+
+def test_plausible_figures_pass():
+    out = plausible([{}, {"series": "ma_biopharma_jobs_massbio", "entity": "", "value": "74,256", "period": "FY", "source_row": 3}])
+    assert out["value"].tolist() == [160, 74_256]
+
+
 def test_indicator_periods():
     assert parse_year(figs([{"period": "CUM"}]), indicators.PERIODS)["year"].iloc[0] == 2017
     with pytest.raises(CleaningError, match=":2:period: expected one of"):

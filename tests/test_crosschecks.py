@@ -17,7 +17,7 @@ def tables(**overrides):
         "currency": ["KRW", "KRW", "KRW", "USD"],
         "amount": [1_103_300_000_000.0, 4_277_700_000_000.0, 1_103_300_000_000.0, 3.1e9],
         "krw_per_usd": [1166.0, 1166.0, 1166.0, None],
-        "share_pct": [25.8, None, None, None],
+        "share_pct": [25.8, None, None, None], "share_source_row": [5, None, None, None],
         "preferred": [False, True, True, True],
         "source_id": ["s1", "s1", "s2", "s2"], "source_row": [2, 3, 2, 3],
     })
@@ -80,6 +80,7 @@ def test_share_disagreeing_with_amount_over_total():
     t = tables(venture_investment=lambda v: v.assign(share_pct=[24.6, None, None, None]))
     [bad] = failed(cc.check_share_matches_total(t))
     assert bad.examples[0]["computed"] == pytest.approx(25.792, abs=1e-3)
+    assert bad.examples[0]["raw"] == "s1:5", "a bad share is reported at the share's own line, not its amount's (2)"
 
 
 def test_share_within_rounding_passes():

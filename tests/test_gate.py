@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from analysis.cli import main
-from analysis.errors import CleaningError, SourceError, ValidationFailed
+from analysis.errors import CleaningError, SourceError, SuiteError, ValidationFailed
 from analysis.pipeline import build
 from analysis.sources import update_checksum
 
@@ -96,12 +96,28 @@ def test_c_share_that_disagrees_with_total(project):
     assert snapshot_dir(project.clean) == before
 
 
+def test_c_bad_share_is_reported_at_the_share_line(project):
+    before = snapshot_dir(project.clean)
+    share_line = line_of(project, KVCA, ",share,2019,")
+    amount_line = line_of(project, KVCA, '"1조1,033억원",,,')
+    edit(project, KVCA, ",25.8%,", ",24.8%,")
+    with pytest.raises(ValidationFailed) as err:
+        build(project, progress=lambda _: None)
+    text = "\n".join(err.value.lines)
+    assert f"yakup-2020-01-31-kvca-bio:{share_line}" in text and f"yakup-2020-01-31-kvca-bio:{amount_line}" not in text
+    edit(project, KVCA, ",24.8%,", ",125.8%,")
+    with pytest.raises(ValidationFailed) as err:
+        build(project, progress=lambda _: None)
+    assert any("share_pct" in line and f"yakup-2020-01-31-kvca-bio:{share_line}" in line for line in err.value.lines), err.value.lines
+    assert snapshot_dir(project.clean) == before
+
+
 def test_c_dropped_expectation_is_caught(project):
     path = project.expectations / "fx_krw_usd.json"
     spec = json.loads(path.read_text(encoding="utf-8"))
     spec["expectations"].append({"type": "expect_column_values_to_be_purple", "kwargs": {"column": "year"}})
     path.write_text(json.dumps(spec), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"expectations/fx_krw_usd.json: 14 expectations in the file, 13 loaded"):
+    with pytest.raises(SuiteError, match=r"expectations/fx_krw_usd.json: 14 expectations in the file, 13 loaded"):
         build(project, progress=lambda _: None)
 
 
@@ -207,3 +223,83 @@ def test_quarto_prerender_script_builds_and_writes_the_local_vega_bundle(project
     result = subprocess.run([sys.executable, "report/_prerender.py"], cwd=project.root, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "window.vegaEmbed" in (project.root / "report" / "_vega-bundle.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- what a careless or hostile contributor does
+
+MB_DIR = "data/raw/massbio-2018-08-28-snapshot-pr"
+MB_META = f"{MB_DIR}/figures.csv.meta.yaml"
+
+
+def set_meta_line(project, key, raw_value):
+    path = project.root / MB_META
+    text = re.sub(rf"^{key}:.*$", f"{key}: {raw_value}", path.read_text(encoding="utf-8"), count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+
+
+def rewrite(project, rel, transform, *, rechecksum=True):
+    path = project.root / rel
+    path.write_bytes(transform(path.read_bytes()))
+    if rechecksum:
+        update_checksum(path)
+
+
+ATTACKS = {
+    "symlinked raw file": (lambda p: ((p.root / "outside.csv").write_text("series\nsecret-value\n"),
+                                      (p.root / MASSBIO).unlink(), (p.root / MASSBIO).symlink_to(p.root / "outside.csv")),
+                           f"{MASSBIO}: is a symbolic link"),
+    "sidecar alias bomb": (lambda p: (p.root / MB_META).write_text("a: &a [x, x]\nb: [*a, *a]\n" + (p.root / MB_META).read_text()),
+                           f"{MB_META}: line 1: YAML anchors and aliases are not allowed"),
+    "unquoted zero checksum": (lambda p: set_meta_line(p, "sha256", "0" * 64), f"{MB_META}: field 'sha256' must be 64"),
+    "impossible unquoted date": (lambda p: set_meta_line(p, "date_published", "2018-13-45"),
+                                 f"{MB_META}: field 'date_published' is '2018-13-45'"),
+    "published after accessed": (lambda p: set_meta_line(p, "date_published", "'2026-11-30'"),
+                                 f"{MB_META}: date_published 2026-11-30 is after date_accessed 2026-11-24"),
+    "producer as a list": (lambda p: set_meta_line(p, "producer", "[a, b]"), f"{MB_META}: field 'producer' must be text, found a list"),
+    "link injection in url_main": (lambda p: set_meta_line(p, "url_main", "'https://a.example/x) [y](https://evil.example'"),
+                                   f"{MB_META}: field 'url_main': URL contains whitespace"),
+    "header without rows": (lambda p: rewrite(p, MASSBIO, lambda b: b.split(b"\n")[0] + b"\n"), f"{MASSBIO}: the file has a header and no rows"),
+    "cp949 file": (lambda p: rewrite(p, MASSBIO, lambda b: b.decode("utf-8").replace("paragraph 2", "2문단").encode("cp949")),
+                   f"{MASSBIO}:2: not UTF-8 text"),
+    "truncated file": (lambda p: rewrite(p, MASSBIO, lambda b: b[: b.index(b",37%")]), f"{MASSBIO}:3:"),
+    "stray file": (lambda p: (p.root / MB_DIR / "figures (copy).csv").write_text("x"), f"{MB_DIR}/figures (copy).csv: stray file"),
+    "implausible count": (lambda p: edit(p, "data/raw/gen-2019-massbio-snapshot/figures.csv", "74,256", "74,256,000"),
+                          "data/raw/gen-2019-massbio-snapshot/figures.csv:"),
+}
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_attacks_end_in_one_clear_line_and_change_nothing(project, capsys, attack):
+    do, expected = ATTACKS[attack]
+    before = snapshot_dir(project.clean)
+    do(project)
+    assert main(["--root", str(project.root), "build"]) == 1
+    err = capsys.readouterr().err
+    assert expected in err, err[-1500:]
+    assert "Traceback" not in err and "secret-value" not in err
+    assert snapshot_dir(project.clean) == before
+
+
+def test_bom_and_crlf_give_identical_clean_data(project, capsys):
+    before = snapshot_dir(project.clean)
+    rewrite(project, MASSBIO, lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n"))
+    rewrite(project, KVCA, lambda b: b.replace(b"\n", b"\r\n"))
+    assert main(["--root", str(project.root), "build"]) == 0
+    after = snapshot_dir(project.clean)
+    changed = [name for name in before if before[name] != after[name]]
+    # Only the sources table changes: it records the raw files' new checksums.
+    assert changed == ["sources.csv"]
+
+
+def test_an_unexpected_error_is_one_line_naming_the_step(project, capsys, monkeypatch):
+    from analysis.cleaning import indicators
+
+    def broken(df):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(indicators, "check_plausible", broken)
+    before = snapshot_dir(project.clean)
+    assert main(["--root", str(project.root), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "cleaning indicators: unexpected KeyError: 'boom'" in err and "Traceback" not in err
+    assert snapshot_dir(project.clean) == before

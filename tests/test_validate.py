@@ -7,6 +7,7 @@ import pytest
 
 from analysis import claims
 from analysis.cleaning import SCHEMAS, indicators, research_hospitals, venture
+from analysis.errors import SuiteError
 from analysis.validate import load_suite_specs
 
 from conftest import ROOT
@@ -43,7 +44,10 @@ def test_every_table_has_a_suite_with_its_exact_columns(table):
 
 def test_a_table_without_suite_or_suite_without_table_is_an_error(tmp_path):
     (tmp_path / "a.json").write_text('{"name": "a", "expectations": []}', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"no expectation suite for table\(s\) \['b'\]"):
+    with pytest.raises(SuiteError, match=r"no expectation suite for table\(s\) \['b'\]"):
         load_suite_specs(tmp_path, {"a": None, "b": None})
-    with pytest.raises(ValueError, match=r"suite\(s\) \['a'\] .* match no clean table"):
+    with pytest.raises(SuiteError, match=r"suite\(s\) \['a'\] .* match no clean table"):
         load_suite_specs(tmp_path, {})
+    (tmp_path / "a.json").write_text('{"name": "a", "expectations": [', encoding="utf-8")
+    with pytest.raises(SuiteError, match=r"expectations/a.json: not valid JSON"):
+        load_suite_specs(tmp_path, {"a": None})

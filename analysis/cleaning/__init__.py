@@ -14,6 +14,7 @@ import pandas as pd
 from analysis import claims
 from analysis.cleaning import cpi, events, fx, indicators, research_hospitals, sources_table, venture
 from analysis.cleaning.figures import check_series_known, read_figures
+from analysis.errors import context
 from analysis.schema import TableSchema
 from analysis.sources import RawSource
 
@@ -27,7 +28,8 @@ def build_tables(sources: Mapping[str, RawSource], root: Path,
                  progress: Callable[[str], None] = lambda _: None) -> dict[str, pd.DataFrame]:
     """Clean every table in dependency order: FX before the venture table it converts with, every
     table before the claims that are checked against them."""
-    check_series_known(read_figures(sources, root), KNOWN_SERIES)
+    with context("reading figures.csv files"):
+        check_series_known(read_figures(sources, root), KNOWN_SERIES)
     steps: list[tuple[str, Callable[[dict], pd.DataFrame]]] = [
         ("sources", lambda t: sources_table.clean_sources(sources, root)),
         ("fx_krw_usd", lambda t: fx.clean_fx_krw_usd(sources, root)),
@@ -40,7 +42,8 @@ def build_tables(sources: Mapping[str, RawSource], root: Path,
     ]
     tables: dict[str, pd.DataFrame] = {}
     for name, step in steps:
-        tables[name] = step(tables)
+        with context(f"cleaning {name}"):
+            tables[name] = step(tables)
         progress(f"{name}: {len(tables[name])} rows")
     counts = tables["claims"]["verdict"].value_counts().to_dict()
     progress(f"claims checked: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}")

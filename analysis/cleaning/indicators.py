@@ -102,6 +102,47 @@ SERIES: dict[str, Series] = {
                                             "KoNECT analysis of ClinicalTrials.gov: share of global industry-sponsored trials (entity = 도시/국가)"),
 }
 
+# What each series can plausibly hold, in its clean unit (count, KRW, USD, percent, m²): about an
+# order of magnitude either side of anything its sources print. A figure outside is a unit or
+# transcription slip (억 for 조, a share above 100 %, a count with extra zeros) and stops the build.
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    "ma_biopharma_jobs_massbio": (10_000, 1_000_000),
+    "ma_biotech_rd_jobs_massbio": (1_000, 1_000_000),
+    "ma_biopharma_companies_massbio": (10, 10_000),
+    "ma_colleges_massbio": (10, 1_000),
+    "boston_biotech_firms": (10, 10_000),
+    "kr_cluster_firms": (1, 10_000),
+    "kr_cluster_jobs": (10, 1_000_000),
+    "kr_cluster_area": (1_000, 100_000_000),
+    "kr_cluster_budget": (1e9, 1e14),
+    "kr_cluster_sales": (1e8, 1e15),
+    "kr_cluster_investment": (1e8, 1e14),
+    "comparator_cluster_firms": (1, 10_000),
+    "ma_biotech_ipos_massbio": (0, 500),
+    "ma_biotech_ipo_share_massbio": (0, 100),
+    "ma_biotech_ipo_proceeds_massbio": (1e7, 1e11),
+    "ma_biotech_ipo_avg_massbio": (1e6, 1e10),
+    "us_biotech_ipo_avg_massbio": (1e6, 1e10),
+    "kr_tech_special_avg_proceeds_krx": (1e9, 1e12),
+    "kr_tech_special_listings_krx": (0, 1_000),
+    "kr_tech_special_proceeds_krx": (1e10, 1e14),
+    "pharma_bio_ma_deals_kpmg": (1, 100_000),
+    "pharma_bio_ma_value_kpmg": (1e6, 1e13),
+    "boston_nih_funding_bpda": (1e7, 2e10),
+    "boston_nih_share_bpda": (0, 100),
+    "nih_hospital_funding": (1e6, 1e10),
+    "kr_rh_research_funds_mohw": (1e10, 1e14),
+    "kr_rh_core_staff_mohw": (100, 100_000),
+    "kr_rh_tech_transfer_income_mohw": (1e8, 1e12),
+    "kr_rh_new_startups_mohw": (0, 1_000),
+    "kr_rh_startups_cumulative_mohw": (0, 10_000),
+    "partners_research_funds": (1e10, 1e15),
+    "partners_commercial_investment": (1e9, 1e14),
+    "partners_patent_deals": (1, 100_000),
+    "boston_hospitals": (1, 200),
+    "industry_trials_city_share_konect": (0, 25),
+}
+
 SCHEMA = TableSchema(
     name="indicators",
     description="Transcribed figures in long form: one row per (series, entity, year, period, source).",
@@ -170,6 +211,18 @@ def attach_series_info(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def check_plausible(df: pd.DataFrame) -> pd.DataFrame:
+    """Every parsed figure (and both ends of a range) inside its series' plausible range."""
+    for row in df.itertuples():
+        low, high = PLAUSIBLE[row.series_id]
+        for value in (row.value, row.low, row.high):
+            if value is not None and not pd.isna(value) and not low <= float(value) <= high:
+                raise CleaningError(row.file, row.source_row, "value",
+                                    f"{row.value_as_published!r} is {float(value):,.6g} {row.unit}, outside the plausible range "
+                                    f"{low:,.6g}–{high:,.6g} for {row.series_id} ({SERIES[row.series_id].metric}): a unit or transcription slip?")
+    return df
+
+
 def check_reference_values(df: pd.DataFrame) -> None:
     """Pinned figures (OWID style) that anchor the report: KERI's '7만4천' is MassBio's 2018 count,
     and Boston's FY2020 NIH total. A parser or preference change that moves them stops the build."""
@@ -184,7 +237,7 @@ def check_reference_values(df: pd.DataFrame) -> None:
 def clean_indicators(sources: Mapping[str, RawSource], root) -> pd.DataFrame:
     figures = select_series(read_figures(sources, root), SERIES)
     figures = parse_year(figures, PERIODS)
-    df = attach_series_info(parse_values(attach_entity(figures)))
+    df = check_plausible(attach_series_info(parse_values(attach_entity(figures))))
     df = mark_preferred(df, key=("series_id", "entity", "year", "period"))
     df["quote"] = df["quote"].replace("", None)
     out = SCHEMA.enforce(df)

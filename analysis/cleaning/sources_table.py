@@ -38,7 +38,7 @@ SCHEMA = TableSchema(
 
 
 def count_rows(source: RawSource) -> int:
-    with source.path.open(encoding="utf-8") as fh:
+    with source.path.open(encoding="utf-8-sig") as fh:
         return max(sum(1 for line in fh if line.strip()) - 1, 0)
 
 

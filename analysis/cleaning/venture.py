@@ -74,6 +74,8 @@ SCHEMA = TableSchema(
         Column("preferred", "bool", "", "The row the report uses for its (series, year, period).", "derived: evidence rank, then newest publication"),
         Column("source_id", "string", "", "Raw source folder.", "data/raw/<source_id>"),
         Column("source_row", "int", "line", "Line of the raw file the figure comes from.", "raw file line number"),
+        Column("share_source_row", "int", "line", "Line of the raw file the share comes from (empty without a share).",
+               "raw file line number of measure=share"),
     ),
 )
 
@@ -116,17 +118,18 @@ def attach_shares(amounts: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
         if not row.share_of:
             raise CleaningError(row.file, row.source_row, "share_of", "a share needs its denominator as the source words it")
         parsed.append({"source_id": row.source_id, "series": row.series, "year": row.year, "period": row.period,
-                       "share_pct": q.value, "share_of": row.share_of, "file": row.file, "source_row": row.source_row})
-    share_df = pd.DataFrame(parsed, columns=["source_id", "series", "year", "period", "share_pct", "share_of", "file", "source_row"])
+                       "share_pct": q.value, "share_of": row.share_of, "file": row.file, "share_source_row": row.source_row})
+    share_df = pd.DataFrame(parsed, columns=["source_id", "series", "year", "period", "share_pct", "share_of", "file", "share_source_row"])
     key = ["source_id", "series", "year", "period"]
     for row in share_df[share_df.duplicated(key)].itertuples():
-        raise CleaningError(row.file, row.source_row, "measure", "a second share for the same series and year in this source")
+        raise CleaningError(row.file, row.share_source_row, "measure", "a second share for the same series and year in this source")
     # many_to_one: a duplicated amount row is the GX key check's to report, with the gate's message.
-    merged = amounts.drop(columns=["share_of"]).merge(share_df.drop(columns=["file", "source_row"]), on=key, how="left",
+    # The share keeps its own line (share_source_row), so a bad share is reported where it is written.
+    merged = amounts.drop(columns=["share_of"]).merge(share_df.drop(columns=["file"]), on=key, how="left",
                                                       validate="many_to_one")
     orphans = share_df.merge(amounts[key], on=key, how="left", indicator=True)
     for row in orphans[orphans["_merge"] == "left_only"].itertuples():
-        raise CleaningError(row.file, row.source_row, "measure", "share without an amount for the same series and year in this source")
+        raise CleaningError(row.file, row.share_source_row, "measure", "share without an amount for the same series and year in this source")
     return merged
 
 

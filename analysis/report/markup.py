@@ -23,7 +23,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
+
+from analysis.urls import UnsafeURL, check_url  # noqa: F401  (re-exported: the report catches it)
 
 MISSING = "—"
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
@@ -32,10 +34,6 @@ _SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 # Characters kept as they are in a link target: RFC 3986 unreserved and reserved characters, minus
 # those that can end or break a Markdown link or an HTML attribute: ( ) < > " ' ` space \ | [ ] { } ^.
 _URL_SAFE = "-._~:/?#@!$&*+,;=%"
-
-
-class UnsafeURL(ValueError):
-    """A URL that is not an absolute http(s) URL with a host, or holds whitespace or control characters."""
 
 
 class Markup(str):
@@ -89,20 +87,6 @@ def code(value: str) -> Markup:
     if not _SAFE_CODE.match(text):
         raise ValueError(f"not a plain identifier for code style: {text!r}")
     return Markup(f"`{text}`")
-
-
-def check_url(value: str) -> str:
-    """The URL itself, if it is an absolute http(s) URL with a host and no whitespace or control
-    characters; :class:`UnsafeURL` otherwise. Used by the sidecar check and by :func:`href`."""
-    text = str(value)
-    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
-        raise UnsafeURL(f"URL contains whitespace or control characters: {text!r}")
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https"):
-        raise UnsafeURL(f"URL must start with http:// or https://: {text!r}")
-    if not parts.hostname:
-        raise UnsafeURL(f"URL has no host: {text!r}")
-    return text
 
 
 def href(value: str) -> str:
