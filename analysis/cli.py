@@ -6,6 +6,7 @@
     boston-report checksum F  record a reviewed raw file's new sha256/size in its sidecar
     boston-report render      build, then `quarto render report/` (HTML + PDF)
     boston-report check-output  check the rendered HTML and PDF as a reviewer reads them
+    boston-report diff [REF]  what changed in data/clean/ since REF (rows, figures, verdicts, latest years)
 
 Exit codes: 0 success, 1 a data or validation failure (nothing published), 2 usage,
 3 Quarto is not installed (the data were still built and validated).
@@ -115,6 +116,24 @@ def cmd_check_output(args: argparse.Namespace) -> int:
     return check(paths.root, html, pdf)
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from analysis.datadiff import GitError, compute, render_markdown, render_text  # noqa: PLC0415
+
+    try:
+        diff = compute(ProjectPaths.from_env(args.root), args.ref)
+    except GitError as exc:
+        print(f"boston-report diff: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write((render_markdown if args.markdown else render_text)(diff, limit=args.limit))
+    return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return int(text)
+
+
 def cmd_prerender(args: argparse.Namespace) -> int:
     """Quarto's `pre-render`: it aborts the render on a non-zero exit but prints nothing itself,
     so the diagnosis printed by build is what the analyst sees."""
@@ -153,6 +172,13 @@ def parser() -> argparse.ArgumentParser:
     only.add_argument("--html-only", action="store_true", help="check the HTML only")
     only.add_argument("--pdf-only", action="store_true", help="check the PDF only")
     co.set_defaults(func=cmd_check_output)
+    d = sub.add_parser("diff", help="compare data/clean/ with the clean data at a git ref",
+                       description="Rows added, removed and changed per clean table (matched on the table's key), "
+                                   "claim verdicts that changed and series whose latest year moved.")
+    d.add_argument("ref", nargs="?", help="git ref (default: merge-base of HEAD and main if they differ, else HEAD)")
+    d.add_argument("--markdown", action="store_true", help="GitHub-flavoured Markdown (for a pull request or job summary)")
+    d.add_argument("--limit", type=_positive, default=15, help="rows listed per section (default 15)")
+    d.set_defaults(func=cmd_diff)
     pr = sub.add_parser("prerender", help="what Quarto's pre-render runs (build + gate)")
     pr.set_defaults(func=cmd_prerender, data_docs=False)
     return p
