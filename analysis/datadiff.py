@@ -147,7 +147,10 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     """Run git in the project folder; a missing git becomes a GitError, not a traceback."""
     if shutil.which("git") is None:
         raise GitError("git is not installed (or not on PATH); `boston-report diff` reads old tables with `git show`")
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=60)
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:  # no such folder, git gone mid-run, a hung git
+        raise GitError(f"could not run git in {root}: {exc}") from None
 
 
 def _rev(root: Path, ref: str) -> str | None:
@@ -167,11 +170,11 @@ def resolve_ref(root: Path, ref: str | None = None) -> Ref:
         if commit is None:
             raise GitError(f"unknown git ref {ref!r} (try a branch, a tag, a commit or origin/main after `git fetch`)")
         return Ref(commit, ref)
-    head, main = _rev(root, "HEAD"), _rev(root, "main")
+    head, main = _rev(root, "HEAD"), _rev(root, "refs/heads/main")
     if head is None:
         raise GitError("HEAD has no commit yet; pass a ref to compare with")
     if main is not None and main != head:
-        base = _git(root, "merge-base", "HEAD", "main")
+        base = _git(root, "merge-base", "HEAD", "refs/heads/main")
         if base.returncode == 0:
             return Ref(base.stdout.decode().strip(), "merge-base of HEAD and main")
     return Ref(head, "HEAD")

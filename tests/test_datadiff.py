@@ -193,6 +193,8 @@ def test_unknown_ref_exits_2_with_one_line(repo, capsys):
 def test_not_a_repository_or_no_git_exits_2(tmp_path, capsys, monkeypatch):
     assert cli.main(["--root", str(tmp_path), "diff"]) == 2
     assert "not inside a git repository" in capsys.readouterr().err
+    assert cli.main(["--root", str(tmp_path / "missing"), "diff"]) == 2
+    assert "could not run git" in capsys.readouterr().err
     monkeypatch.setattr(datadiff.shutil, "which", lambda name: None)
     assert cli.main(["--root", str(tmp_path), "diff", "HEAD"]) == 2
     assert "git is not installed" in capsys.readouterr().err
