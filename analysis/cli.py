@@ -6,6 +6,8 @@
     boston-report checksum F  record a reviewed raw file's new sha256/size in its sidecar
     boston-report render      build, then `quarto render report/` (HTML + PDF)
     boston-report check-output  check the rendered HTML and PDF as a reviewer reads them
+    boston-report diff [REF]  what changed in data/clean/ since REF (rows, figures, verdicts, latest years)
+    boston-report status      how current each series is, and which sources have a newer edition
 
 Exit codes: 0 success, 1 a data or validation failure (nothing published), 2 usage,
 3 Quarto is not installed (the data were still built and validated).
@@ -18,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from analysis.errors import BuildError
@@ -119,6 +122,39 @@ def cmd_check_output(args: argparse.Namespace) -> int:
     return check(paths.root, html, pdf)
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from analysis.datadiff import GitError, compute, render_markdown, render_text  # noqa: PLC0415
+
+    try:
+        diff = compute(ProjectPaths.from_env(args.root), args.ref)
+    except GitError as exc:
+        print(f"boston-report diff: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write((render_markdown if args.markdown else render_text)(diff, limit=args.limit))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from analysis.status import render_markdown, render_text, series_status  # noqa: PLC0415
+
+    rows = series_status(ProjectPaths.from_env(args.root), today=args.today)
+    sys.stdout.write((render_markdown if args.markdown else render_text)(rows, today=args.today))
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return int(text)
+
+
 def cmd_prerender(args: argparse.Namespace) -> int:
     """Quarto's `pre-render`: it aborts the render on a non-zero exit but prints nothing itself,
     so the diagnosis printed by build is what the analyst sees."""
@@ -157,6 +193,17 @@ def parser() -> argparse.ArgumentParser:
     only.add_argument("--html-only", action="store_true", help="check the HTML only")
     only.add_argument("--pdf-only", action="store_true", help="check the PDF only")
     co.set_defaults(func=cmd_check_output)
+    d = sub.add_parser("diff", help="compare data/clean/ with the clean data at a git ref",
+                       description="Rows added, removed and changed per clean table (matched on the table's key), "
+                                   "claim verdicts that changed and series whose latest year moved.")
+    d.add_argument("ref", nargs="?", help="git ref (default: merge-base of HEAD and main if they differ, else HEAD)")
+    d.add_argument("--markdown", action="store_true", help="GitHub-flavoured Markdown (for a pull request or job summary)")
+    d.add_argument("--limit", type=_positive, default=15, help="rows listed per section (default 15)")
+    d.set_defaults(func=cmd_diff)
+    st = sub.add_parser("status", help="latest year per series, its source's date, and overdue editions")
+    st.add_argument("--markdown", action="store_true", help="GitHub-flavoured Markdown")
+    st.add_argument("--today", type=_date, default=None, help="compute as of this date (YYYY-MM-DD; default today)")
+    st.set_defaults(func=cmd_status)
     pr = sub.add_parser("prerender", help="what Quarto's pre-render runs (build + gate)")
     pr.set_defaults(func=cmd_prerender, data_docs=False)
     return p

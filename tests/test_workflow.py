@@ -32,3 +32,10 @@ def test_workflow_runs_the_readme_commands_and_uploads_artifacts():
     text = WORKFLOWS[0].read_text(encoding="utf-8")
     for needle in ("make test", "make report", "quarto-dev/quarto-actions/setup", "actions/upload-artifact", "build/data_docs"):
         assert needle in text
+
+
+def test_pull_requests_get_the_clean_data_diff_in_the_job_summary():
+    text = WORKFLOWS[0].read_text(encoding="utf-8")
+    assert "fetch-depth: 0" in text  # the base branch must be in the clone for `git show`
+    assert "boston-report diff --markdown \"origin/$BASE_REF\" >> \"$GITHUB_STEP_SUMMARY\"" in text
+    assert "BASE_REF: ${{ github.base_ref }}" in text
