@@ -74,35 +74,51 @@ def check_one_preferred(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]
                     "one preferred figure per key", "{n} key(s) without exactly one preferred row")]
 
 
+# A printed share of all VC and the two amounts it relates, per basis (KVCA, and the ministry's
+# restated series that includes 신기술사업금융업자).
+SHARE_PAIRS = (("kr_bio_medical_vc_kvca", "kr_all_vc_kvca"), ("kr_bio_medical_vc_mss", "kr_all_vc_mss"))
+
+
 def check_share_matches_total(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
-    """KVCA prints bio·의료's share of all new VC; it must equal bio / total within rounding, or one
-    of the three figures was transcribed wrong."""
+    """Korean sources print bio·의료's share of all new VC; it must equal bio / total (same basis)
+    within rounding, or one of the three figures was transcribed wrong."""
     df = tables["venture_investment"]
-    totals = df[(df["series_id"] == "kr_all_vc_kvca") & df["preferred"] & (df["period"] == "FY")].set_index("year")["amount"]
-    shares = df[(df["series_id"] == "kr_bio_medical_vc_kvca") & df["share_pct"].notna() & (df["period"] == "FY")]
     bad, checked = [], 0
-    for row in shares.itertuples():
-        if row.year not in totals.index:
-            continue
-        checked += 1
-        computed = 100 * float(row.amount) / float(totals[row.year])
-        if abs(computed - float(row.share_pct)) > SHARE_TOLERANCE_PP:
-            bad.append({"raw": f"{row.source_id}:{int(row.share_source_row)}", "year": int(row.year),
-                        "share_pct": float(row.share_pct), "computed": round(computed, 3)})
+    for part, whole in SHARE_PAIRS:
+        totals = df[(df["series_id"] == whole) & df["preferred"] & (df["period"] == "FY")].set_index("year")["amount"]
+        shares = df[(df["series_id"] == part) & df["share_pct"].notna() & (df["period"] == "FY")]
+        for row in shares.itertuples():
+            if row.year not in totals.index:
+                continue
+            checked += 1
+            computed = 100 * float(row.amount) / float(totals[row.year])
+            if abs(computed - float(row.share_pct)) > SHARE_TOLERANCE_PP:
+                bad.append({"raw": f"{row.source_id}:{int(row.share_source_row)}", "series_id": part, "year": int(row.year),
+                            "share_pct": float(row.share_pct), "computed": round(computed, 3)})
     return [_result("share equals amount / total", "venture_investment", "critical", bad,
                     f"{checked} printed share(s) agree with amount / total", "{n} share(s) disagree with amount / total")]
 
 
 def check_sources_agree(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
-    """Two sources printing different values for one figure: both are kept, the gate says so."""
+    """Two sources printing different values for one figure: both are kept, the gate says so.
+    Figures agree when they agree at the precision each source printed ('$13.7 billion' and
+    '$13.66 billion' do; 54,280 and 54,829 jobs do not)."""
     out = []
     for table, key, value in (("venture_investment", ["series_id", "year", "period"], "amount"),
                               ("indicators", ["series_id", "entity", "year", "period"], "value")):
         if table not in tables:
             continue
-        spread = tables[table].groupby(key)[value].agg(["min", "max", "count"])
-        conflicts = spread[(spread["count"] > 1) & (spread["min"] != spread["max"])]
-        bad = [{**dict(zip(key, map(str, k))), "min": float(v["min"]), "max": float(v["max"])} for k, v in conflicts.iterrows()]
+        df = tables[table].dropna(subset=[value])
+        bad = []
+        for k, rows in df.groupby(key):
+            if len(rows) < 2:
+                continue
+            half = [_half_unit(str(p), float(v), approx=q == "approx")
+                    for p, v, q in zip(rows["value_as_published"], rows[value], rows.get("qualifier", [None] * len(rows)))]
+            lows = [float(v) - h for v, h in zip(rows[value], half)]
+            highs = [float(v) + h for v, h in zip(rows[value], half)]
+            if max(lows) > min(highs) + 1e-9 * max(abs(x) for x in highs):
+                bad.append({**dict(zip(key, map(str, k))), "min": float(rows[value].min()), "max": float(rows[value].max())})
         out.append(_result("sources agree on repeated figures", table, "warning", bad,
                            "repeated figures agree across sources", "{n} figure(s) differ between sources (preferred row used)"))
     return out
@@ -151,9 +167,10 @@ def check_hospital_nih_within_city(tables: Mapping[str, pd.DataFrame]) -> list[C
                     "hospital NIH awards fit within Boston's totals", "{n} hospital figure(s) exceed the city's")]
 
 
-def _half_unit(printed: str, value: float) -> float:
+def _half_unit(printed: str, value: float, *, approx: bool = False) -> float:
     """Half a unit of the last digit the source printed, in the value's units: '$1.70 billion'
-    is known to ±$5M, '66%' to ±0.5 points."""
+    is known to ±$5M, '66%' to ±0.5 points. An approximate figure ('nearly 114,000', '약 300')
+    is rounded to its last non-zero digit: ±500 for 114,000."""
     import re  # noqa: PLC0415
 
     numbers = re.findall(r"\d[\d,]*(?:\.(\d+))?", printed)
@@ -162,6 +179,9 @@ def _half_unit(printed: str, value: float) -> float:
     token = re.search(r"\d[\d,]*(?:\.\d+)?", printed).group(0)
     number = float(token.replace(",", ""))
     decimals = len(numbers[0])
+    if approx and not decimals:
+        integer = token.replace(",", "")
+        decimals = -(len(integer) - len(integer.rstrip("0")))
     return 0.5 * 10 ** -decimals * (value / number if number else 1.0)
 
 

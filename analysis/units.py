@@ -49,6 +49,8 @@ UNIT_WORDS: dict[str, str] = {
     "percent": "percent",
     "%p": "percentage_point",
     "개사": "count",
+    "社": "count",
+    "사": "count",
     "가지": "count",
     "개국": "count",
     "개": "count",
@@ -174,38 +176,55 @@ def _check_separators(token: str, text: str) -> None:
         raise UnitParseError(text, f"misplaced thousands separator in {token!r}")
 
 
-def parse_korean_number(token: str, text: str | None = None) -> Decimal:
-    """``2조 7,260억`` -> 2726000000000; ``7만4천`` -> 74000; ``1.1조`` -> 1.1e12; ``74,256`` -> 74256.
+BIG_SCALES = ("조", "억", "만")
 
-    Korean amounts are sums of scaled parts, largest first; a part without a scale word is units.
+
+def parse_korean_number(token: str, text: str | None = None) -> Decimal:
+    """``2조 7,260억`` -> 2726000000000; ``7만4천`` -> 74000; ``1.1조`` -> 1.1e12; ``74,256`` -> 74256;
+    ``1천795억`` -> 179500000000.
+
+    Korean amounts are sums of groups, largest first: 조, 억 and 만 close a group, and within a group
+    천 and 백 count up to the next big word ('1천795억' is 1,795억, '5천억' is 5,000억). A part
+    without a scale word is units.
     """
     text = text if text is not None else token
     compact = token.replace(" ", "")
     if not compact:
         raise UnitParseError(text, "no digits")
-    total = Decimal(0)
-    last_scale = None
+    total, group = Decimal(0), Decimal(0)
+    last_big = last_small = None
+    seen = False
     pos = 0
     for match in re.finditer(rf"({_NUMBER})?([조억만천백])", compact):
         if match.start() != pos:
             raise UnitParseError(text, f"unexpected {compact[pos:match.start()]!r}")
         number, word = match.group(1), match.group(2)
         scale = KOREAN_SCALES[word]
-        if last_scale is not None and scale >= last_scale:
-            raise UnitParseError(text, f"scale words out of order at {word!r}")
-        if not number:
-            raise UnitParseError(text, f"no number before {word!r}")
-        _check_separators(number, text)
-        total += _to_decimal(number, text) * scale
-        last_scale = scale
+        if number:
+            _check_separators(number, text)
+        if word in BIG_SCALES:
+            if last_big is not None and scale >= last_big:
+                raise UnitParseError(text, f"scale words out of order at {word!r}")
+            if not number and last_small is None:
+                raise UnitParseError(text, f"no number before {word!r}")
+            total += (group + (_to_decimal(number, text) if number else 0)) * scale
+            group, last_big, last_small = Decimal(0), scale, None
+        else:
+            if last_small is not None and scale >= last_small:
+                raise UnitParseError(text, f"scale words out of order at {word!r}")
+            if not number:
+                raise UnitParseError(text, f"no number before {word!r}")
+            group += _to_decimal(number, text) * scale
+            last_small = scale
+        seen = True
         pos = match.end()
     rest = compact[pos:]
     if rest:
         _check_separators(rest, text)
-        total += _to_decimal(rest, text)
-    elif last_scale is None:
+        group += _to_decimal(rest, text)
+    elif not seen:
         raise UnitParseError(text, "no digits")
-    return total
+    return total + group
 
 
 def _strip_words(s: str, words, *, leading: bool) -> tuple[str, list[str]]:

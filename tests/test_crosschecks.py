@@ -16,6 +16,7 @@ def tables(**overrides):
         "year": [2019, 2019, 2019, 2019], "period": ["FY"] * 4,
         "currency": ["KRW", "KRW", "KRW", "USD"],
         "amount": [1_103_300_000_000.0, 4_277_700_000_000.0, 1_103_300_000_000.0, 3.1e9],
+        "value_as_published": ["1조1,033억원", "4조2,777억원", "1조1,033억원", "$3.1 billion"],
         "krw_per_usd": [1166.0, 1166.0, 1166.0, None],
         "share_pct": [25.8, None, None, None], "share_source_row": [5, None, None, None],
         "preferred": [False, True, True, True],
@@ -89,6 +90,19 @@ def test_share_within_rounding_passes():
     assert not failed(cc.check_share_matches_total(ok))
     bad = tables(venture_investment=lambda v: v.assign(share_pct=[25.7, None, None, None]))
     assert failed(cc.check_share_matches_total(bad))
+
+
+def test_figures_that_agree_at_their_printed_precision_are_no_conflict():
+    rows = lambda printed, amounts: tables(venture_investment=lambda v: v.assign(
+        series_id=["ma_hq_biopharma_vc_massbio"] * 2 + ["x", "y"], value_as_published=printed, amount=amounts))
+    assert not failed(cc.check_sources_agree(rows(["$13.7 billion", "$13.66 billion", "1", "2"], [13.7e9, 13.66e9, 1.0, 2.0])))
+    assert failed(cc.check_sources_agree(rows(["$13.8 billion", "$13.66 billion", "1", "2"], [13.8e9, 13.66e9, 1.0, 2.0])))
+
+
+def test_an_approximate_figure_agrees_within_its_rounding():
+    assert cc._half_unit("nearly 114,000", 114_000, approx=True) == 500
+    assert cc._half_unit("114,000", 114_000) == 0.5
+    assert cc._half_unit("약 300", 300, approx=True) == 50
 
 
 def test_conflicting_sources_is_a_warning():

@@ -190,9 +190,9 @@ def test_a_hospital_nih_award_above_the_city_total_fails(project):
 
 def test_a_claim_verdict_change_is_reported_but_does_not_block(project):
     messages = []
-    edit(project, "data/raw/keyplatform-2015-kobe-kbic/figures.csv", "약 300개", "약 350개")
+    edit(project, "data/raw/kobenp-2023-12-kbic/figures.csv", ",363社,", ",390社,")
     build(project, progress=messages.append)
-    assert any("claim S2: verdict changed from differs to confirmed" in m for m in messages)
+    assert any("claim S2: verdict changed from confirmed to differs" in m for m in messages)
 
 
 def test_moving_the_anchor_figure_of_a_claim_is_stopped_by_the_pinned_value(project):

@@ -41,6 +41,16 @@ from analysis.units import (
         ("56만ℓ", 560_000, "L"),
         ("74,256", 74_256, None),
         ("3,385억", 338_500_000_000, None),
+        # 천 and 백 count up within a group closed by 조, 억 or 만, as Korean reads them.
+        ("1천795억원", 179_500_000_000, "KRW"),
+        ("3천385억원", 338_500_000_000, "KRW"),
+        ("5천억원", 500_000_000_000, "KRW"),
+        ("1천만원", 10_000_000, "KRW"),
+        ("2조5천억원", 2_500_000_000_000, "KRW"),
+        ("136억6000만달러", 13_660_000_000, "USD"),
+        ("1천41명", 1_041, "count"),
+        ("22사", 22, "count"),
+        ("368社", 368, "count"),
     ],
 )
 def test_point_notations(text, value, unit):
@@ -105,6 +115,10 @@ def test_minus_sign_gives_a_negative_value():
         ("", "empty"),
         ("억원", "no number"),
         ("5조 6조", "out of order"),
+        ("1억2조", "out of order"),
+        ("2천1천억", "out of order"),
+        ("3백2천", "out of order"),
+        ("조원", "no number"),
         ("12 apples", "unexpected text"),
         ("2∼1%", "reversed"),
         ("US$15억원", "two units"),

@@ -51,3 +51,9 @@ def test_a_table_without_suite_or_suite_without_table_is_an_error(tmp_path):
     (tmp_path / "a.json").write_text('{"name": "a", "expectations": [', encoding="utf-8")
     with pytest.raises(SuiteError, match=r"expectations/a.json: not valid JSON"):
         load_suite_specs(tmp_path, {"a": None})
+
+
+def test_the_report_names_every_verdict():
+    from analysis.report.quality import VERDICT_LABELS
+
+    assert list(VERDICT_LABELS) == list(claims.VERDICTS)

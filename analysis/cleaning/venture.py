@@ -32,13 +32,13 @@ class Series:
 
 SERIES: dict[str, Series] = {
     "ma_biopharma_vc_massbio": Series(
-        "MA", "USD", "MassBio: venture capital into Massachusetts biopharma companies (Industry Snapshot / Funding Report)",
-        "매사추세츠 바이오제약 VC (MassBio)"),
+        "MA", "USD", "MassBio, reports to 2021 (earlier basis): venture capital into Massachusetts biopharma companies (Industry Snapshot / Funding Report)",
+        "매사추세츠 바이오제약 VC (MassBio, 이전 기준)"),
+    "ma_hq_biopharma_vc_massbio": Series(
+        "MA", "USD", "MassBio, reports from 2021 on (restated): venture capital into Massachusetts-headquartered ('-based') biopharma companies",
+        "매사추세츠 본사 바이오제약 VC (MassBio, 현재 기준)"),
     "ma_biopharma_vc_masstech": Series(
         "MA", "USD", "MassTech Innovation Index: biopharma venture capital in Massachusetts", "매사추세츠 바이오제약 VC (MassTech)"),
-    "ma_hq_vc_evaluate": Series(
-        "MA", "USD", "Evaluate via MassBio: venture capital into Massachusetts-headquartered companies (wider scope)",
-        "매사추세츠 본사 기업 VC (Evaluate)"),
     "boston_biotech_vc_nvca": Series(
         "Boston", "USD", "NVCA MoneyTree: Boston-area biotech venture capital", "보스턴권 바이오텍 VC (NVCA)"),
     "us_biopharma_vc_massbio": Series(
@@ -49,6 +49,12 @@ SERIES: dict[str, Series] = {
         "KR", "KRW", "KVCA/중소벤처기업부: 벤처캐피탈 신규투자, 바이오·의료 업종", "한국 바이오·의료 VC 신규투자 (KVCA)"),
     "kr_all_vc_kvca": Series(
         "KR", "KRW", "KVCA/중소벤처기업부: 벤처캐피탈 신규투자, 전 업종", "한국 전체 VC 신규투자 (KVCA)"),
+    "kr_bio_medical_vc_mss": Series(
+        "KR", "KRW", "중소벤처기업부 (2023년 개편): 벤처투자회사 + 신기술사업금융업자 신규투자, 바이오·의료 업종 (2019년부터 소급)",
+        "한국 바이오·의료 벤처투자 (중기부, 신기술금융 포함)"),
+    "kr_all_vc_mss": Series(
+        "KR", "KRW", "중소벤처기업부 (2023년 개편): 벤처투자회사 + 신기술사업금융업자 신규투자, 전 업종 (2019년부터 소급)",
+        "한국 전체 벤처투자 (중기부, 신기술금융 포함)"),
 }
 
 SCHEMA = TableSchema(

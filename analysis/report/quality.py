@@ -41,8 +41,13 @@ def counts(summary: dict) -> dict:
             "crosschecks": len(summary["crosschecks"]), "warnings": len(summary["warnings"]), "blocking": len(summary["blocking"])}
 
 
+# The claims' verdicts as the report names them (the build's list is analysis.claims.VERDICTS).
+VERDICT_LABELS = {"confirmed": "확인", "differs": "불일치", "outdated": "이후 변경", "partly reproducible": "일부 재현",
+                  "not reproducible": "재현 불가", "unsourced": "출처 없음"}
+
+
 def claims_table(claims: pd.DataFrame) -> m.Markup:
-    labels = {"confirmed": "확인", "differs": "불일치", "unsourced": "출처 없음", "not reproducible": "재현 불가"}
+    labels = VERDICT_LABELS
     rows = [{"id": r.claim_id, "claim": f"{r.claim}", "claimant": r.claimant, "verdict": m.strong(labels[r.verdict]),
              "data": r.data_value, "detail": r.detail} for r in claims.sort_values("claim_id").itertuples()]
     return m.table(rows, [m.Column("번호", "id", "l", 0.6), m.Column("주장 (보도된 문장)", "claim", "l", 3), m.Column("주장한 곳", "claimant", "l", 1.6),
