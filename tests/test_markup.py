@@ -5,6 +5,7 @@ into plain text: no tag of their own, no extra link, no math, the right number o
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -61,12 +62,16 @@ def pandoc(markdown: str) -> Tags:
 
 
 def assert_inert(markdown: str, *, links: int, columns: int | None = None, rows: int | None = None) -> Tags:
+    """``links`` counts links that leave the page; links to a source's entry (#src-…, the
+    provenance of a figure) are checked to be exactly that and nothing else."""
     parsed = pandoc(markdown)
     tags = {t for t, _ in parsed.tags}
     assert tags <= ALLOWED_TAGS, f"markup from data: {tags - ALLOWED_TAGS}"
     assert not any("math" in a.get("class", "") for _, a in parsed.tags), "text became math"
     hrefs = [a["href"] for t, a in parsed.tags if t == "a"]
-    assert len(hrefs) == links, hrefs
+    internal = [h for h in hrefs if h.startswith("#")]
+    assert all(re.fullmatch(r"#src-[a-z0-9._-]+", h) for h in internal), internal
+    assert len(hrefs) - len(internal) == links, hrefs
     assert not any(h.startswith("javascript") or "evil" in h for h in hrefs), hrefs
     if columns is not None:
         assert parsed.rows and set(parsed.rows) == {columns}, parsed.rows
@@ -84,7 +89,7 @@ def hostile(i: int) -> str:
 def test_escape_keeps_every_character_as_text(text):
     parsed = assert_inert(m.escape(text), links=0)
     shown = "".join(parsed.text).strip()
-    expected = " ".join(m._one_line(text).split())
+    expected = " ".join(m.one_line(text).split())
     assert " ".join(shown.split()) == expected
 
 
@@ -134,7 +139,9 @@ def test_code_accepts_identifiers_only():
 
 @pytest.fixture(scope="module")
 def clean():
-    return {name: load(name) for name in ("sources", "indicators", "research_hospitals", "events", "claims")}
+    tables = {name: load(name) for name in ("sources", "indicators", "research_hospitals", "events", "claims", "venture_investment")}
+    provenance.setup(tables["sources"])
+    return tables
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +156,10 @@ def hostile_sources(clean):
 def test_source_line(hostile_sources):
     ids = list(hostile_sources["source_id"][:5])
     md = provenance.source_line(ids, hostile_sources)
-    parsed = assert_inert(md, links=len(ids))
+    provenance.setup(load("sources"))
+    parsed = assert_inert(md, links=0)
     shown = "".join(parsed.text)
-    assert "<script>alert(1)</script>" in shown and "[1]" in shown and "\\<" not in shown  # escaped once, not twice
+    assert "<img src=x onerror=alert(1)>" in shown and "[1]" in shown and "\\<" not in shown  # escaped once, not twice
 
 
 def test_sources_list(hostile_sources):
@@ -166,7 +174,8 @@ def test_claims_table(clean):
     c = clean["claims"].copy()
     for i, col in enumerate(("claim", "claimant", "data_value", "detail")):
         c[col] = [hostile(i + k) for k in range(len(c))]
-    assert_inert(quality.claims_table(c), links=0, columns=6, rows=len(c))
+    parsed = assert_inert(quality.claims_table(c, clean), links=0, columns=6, rows=len(c))
+    assert "<script>alert(1)</script>" in "".join(parsed.text)
 
 
 def test_quality_tables():
@@ -198,13 +207,14 @@ def test_events_table(clean):
     ev = clean["events"].copy()
     ev["event"] = [hostile(k) for k in range(len(ev))]
     ev["figure_as_published"] = [hostile(k + 4) if k % 2 else None for k in range(len(ev))]
-    assert_inert(response.events_table(ev), links=0, columns=4, rows=len(ev))
+    assert_inert(response.events_table(ev), links=0, columns=5, rows=len(ev))
 
 
 def test_outcome_and_deal_tables_from_clean_data(clean):
     # Numbers only, but they go through the same table builder: checked for shape.
     ind = clean["indicators"]
-    assert_inert(investment.ma_deal_table(ind), links=0, columns=4, rows=len(investment.ma_deal_sizes(ind)))
+    year = investment.ma_year(ind)
+    assert_inert(investment.ma_deal_table(ind, year), links=0, columns=4, rows=len(investment.ma_deal_sizes(ind, year)))
     years = len(set(ind.loc[ind["series_id"].isin([s for s, _ in hospitals.KR_RH_SERIES]), "year"]))
     assert_inert(hospitals.kr_outcomes_table(ind), links=0, columns=1 + years, rows=len(hospitals.KR_RH_SERIES))
 

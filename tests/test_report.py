@@ -2,6 +2,7 @@
 kernel against the committed clean data (what `quarto render` would execute), charts carry both
 HTML and PNG, and the prose has no figure typed by hand."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -22,7 +23,7 @@ def notebook_for(path: Path) -> tuple[nbformat.NotebookNode, list[qmd.Cell]]:
     nb = nbformat.v4.new_notebook()
     for c in executable:
         # An inline expression runs as Quarto runs it: evaluated after the cells before it.
-        source = c.source if c.kind == "code" else f"__inline = ({c.source})\nprint(__inline)"
+        source = c.source if c.kind == "code" else f"__inline = ({c.source})\nprint(type(__inline).__name__ + '|' + str(__inline))"
         nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"qmd": f"{c.file}:{c.line}"}))
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb, executable
@@ -51,14 +52,64 @@ def test_every_chapter_cell_runs_without_error(executed):
 
 
 @pytest.mark.slow
-def test_inline_expressions_print_plain_text(executed):
+def test_every_inline_figure_carries_its_provenance(executed):
+    """An inline expression is a cited figure (provenance.cite), a label that holds no figure
+    (provenance.label) or a number about the build itself (provenance.meta): never a bare value."""
     nb, executable = executed
     for cell, source in zip(nb.cells, executable):
         if source.kind != "inline":
             continue
         text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-        assert text.strip(), f"{source.file}:{source.line}: inline `{source.source}` printed nothing"
-        assert "nan" not in text.lower() and "<NA>" not in text, f"{source.file}:{source.line}: {text!r}"
+        kind, _, value = text.partition("|")
+        assert kind in ("Cited", "Label", "Meta"), (
+            f"{source.file}:{source.line}: inline `{source.source}` is a {kind}: wrap a figure in cite(text, rows), a name in label()")
+        assert value.strip() and not re.search(r"\bnan\b|<NA>", value), f"{source.file}:{source.line}: {value!r}"
+
+
+def test_a_bare_inline_figure_is_caught(tmp_path):
+    """The check above on a hand-made chapter: a bare number and a number disguised as a label fail."""
+    from analysis.report import provenance as prov
+
+    with pytest.raises(ValueError, match="holds the figure '74,256'"):
+        prov.label("고용 74,256명")
+    assert type(prov.label("2024년 보스턴")).__name__ == "Label"
+
+
+@pytest.mark.slow
+def test_every_chart_reaches_the_newest_year_of_its_series(executed):
+    """A chart whose last year is older than its series' newest year in the clean data hides data."""
+    import json
+    import re
+
+    from analysis.report.data import load_all
+
+    tables = load_all()
+    nb, executable = executed
+    checked = 0
+    for cell, src in zip(nb.cells, executable):
+        if not src.options.get("label", "").startswith("fig-"):
+            continue
+        html = next(o["data"]["text/html"] for o in cell.outputs if o.output_type in ("display_data", "execute_result")
+                    and "text/html" in o["data"])
+        spec = json.loads(re.search(r"vegaEmbed\(\"#[\w-]+\", (\{.*\}), \{\"actions\"", html, re.S).group(1).replace("<\\/", "</"))
+        rows = [r for values in spec.get("datasets", {}).values() for r in values if r.get("series_id") and r.get("value") is not None]
+        for (series, period), group in _group(rows).items():
+            table = tables["venture_investment"] if series in set(tables["venture_investment"]["series_id"]) else tables["indicators"]
+            clean = table[(table["series_id"] == series) & (table["period"] == period)]
+            # A share is printed beside an amount, in whichever source prints it (not only the preferred one).
+            clean = clean[clean["share_pct"].notna()] if any(r.get("measure") == "share" for r in group) else clean[clean["preferred"]]
+            drawn = max(int(r["year"]) for r in group)
+            assert drawn == int(clean["year"].max()), f"{src.options['label']}: {series} {period} drawn to {drawn}, data to {int(clean['year'].max())}"
+            checked += 1
+    assert checked >= 10
+
+
+def _group(rows):
+    out = {}
+    for r in rows:
+        if "year" in r and r.get("period"):
+            out.setdefault((r["series_id"], r["period"]), []).append(r)
+    return out
 
 
 @pytest.mark.slow
@@ -106,3 +157,5 @@ def test_quarto_project_is_configured_for_offline_html_and_korean_pdf():
     assert cfg["format"]["typst"]["template-partials"] == ["typst-template.typ"]
     assert cfg["format"]["typst"]["papersize"] == "a4"
     assert cfg["lang"] == "ko"
+    assert "-tex_math_dollars" in cfg["from"], "prose must never become math"
+    assert cfg["format"]["html"]["css"] == "provenance.css" and (REPORT / "provenance.css").exists()

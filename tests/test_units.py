@@ -208,3 +208,16 @@ def test_report_text_formats():
 
     assert t.num(74256) == "74,256" and t.num(None) == "—" and t.num(float("nan")) == "—"
     assert t.times(5.714) == "5.7배" and t.pct(25.79) == "25.8%" and t.krw(841_700_000_000) == "8,417억원"
+
+
+def test_year_and_number_read_from_a_sentence():
+    from analysis.report import text as t
+
+    assert t.year_in("2018년 … 매사추세츠주의 벤처캐피탈 투자액은 48억달러로 사상 최대") == 2018
+    with pytest.raises(ValueError):
+        t.year_in("2018년과 2019년")
+    with pytest.raises(ValueError):
+        t.year_in("연도 없음")
+    assert t.number_after("While 18 of the world’s 20 largest drugmakers", "world’s") == "20"
+    with pytest.raises(ValueError):
+        t.number_after("no number here", "world’s")

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
+
+from analysis.report import provenance as prov
+from analysis.report.target import output_format
 
 FONT = "Noto Sans CJK KR"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
@@ -81,18 +83,6 @@ def chart_html(spec: dict, element_id: str | None = None) -> str:
     )
 
 
-def output_format() -> str | None:
-    """The format Quarto is executing the notebook for ('html', 'typst'), from the execute-info file
-    Quarto (1.8+) names in QUARTO_EXECUTE_INFO; None outside a Quarto render (tests, Jupyter)."""
-    path = os.environ.get("QUARTO_EXECUTE_INFO")
-    if not path:
-        return None
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))["format"]["identifier"]["base-format"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def html_and_png(spec: dict, **_metadata) -> dict[str, object]:
     """Altair renderer: what the format being rendered needs, and nothing else.
 
@@ -127,63 +117,176 @@ def vega_bundle_script() -> str:
 
 
 # --------------------------------------------------------------------------- chart builders
+#
+# Every builder takes a tidy frame of clean rows (``label``, ``year`` or a category, ``value`` in the
+# unit shown, and the rows' ``source_id``, figure as printed and quote) and returns an Altair chart in
+# the house style. Tooltips show each point's source, the figure as printed and the quote; a click
+# on a mark goes to the source's entry in the appendix (HTML). A year with no published figure is
+# a row without a value: lines break there, nothing is filled.
 
 EVIDENCE_LABELS = {"primary": "1차 자료", "secondary": "2차 자료(보도 인용)"}
+EVIDENCE_SHAPES = alt.Scale(domain=list(EVIDENCE_LABELS.values()), range=["circle", "triangle-up"])
+MA_LIGHT, KR_LIGHT = "#D98C9A", "#6FA8DC"
+GREYS = ("#8C8C8C", "#BDBDBD", "#5E5E5E")
 
 
-def _text(col: pd.Series) -> pd.Series:
-    return col.astype(object).where(col.notna(), "")
+def _frame(df: pd.DataFrame, extra: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    """The chart's data: the plotted columns plus provenance for tooltips and clicks."""
+    out = prov.annotate(df)
+    out["근거"] = out["evidence"].map(EVIDENCE_LABELS).fillna("") if "evidence" in out else ""
+    for name, col in (extra or {}).items():
+        out[name] = col
+    keep = [c for c in ("label", "year", "value", "entity", "category", "metric", "series_id", "period", "measure", "source_id",
+                        "출처", "원문 표기", "인용", "근거", "href", *(extra or {})) if c in out.columns]
+    out = out[keep].copy()
+    if "year" in out:
+        out["year"] = out["year"].astype("Int64")
+    if "value" in out:
+        out["value"] = out["value"].astype("Float64")
+    return out
 
 
-def line_chart(df: pd.DataFrame, group: str, y: str, *, y_title: str, title: str, subtitle: str,
-               colors: dict[str, str], y_format: str = ",.2f") -> alt.LayerChart:
-    """Lines with points by group over years. A year with no published figure is a row with an
-    empty value, so the line breaks there (Vega-Lite's default for paths) instead of bridging it.
-    Point shape shows the evidence: circle = primary source, triangle = secondary (press quoting it)."""
-    data = pd.DataFrame({
-        "그룹": df[group].astype(str), "연도": df["year"].astype(int), "값": df[y].astype(float),
-        "원문 표기": _text(df["value_as_published"]), "근거": df["evidence"].map(EVIDENCE_LABELS).fillna(""),
-        "출처": _text(df["source_id"]),
-    })
-    scale = alt.Scale(domain=list(colors), range=list(colors.values()))
+def _title(title: str, subtitle: str) -> alt.Title:
+    return alt.Title(title, subtitle=[subtitle])
+
+
+def _tooltip(value_title: str, fmt: str, first: tuple = ("label",)) -> list:
+    fields = [alt.Tooltip(f"{f}:N", title={"label": "계열", "entity": "대상", "category": "구분", "metric": "지표"}.get(f, f))
+              for f in first]
+    return [*fields, alt.Tooltip("year:Q", title="연도", format="d"), alt.Tooltip("value:Q", title=value_title, format=fmt),
+            alt.Tooltip("원문 표기:N"), alt.Tooltip("출처:N"), alt.Tooltip("인용:N")]
+
+
+def _color(colors: dict[str, str], field: str = "label", title=None) -> alt.Color:
+    return alt.Color(f"{field}:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), title=title,
+                     legend=alt.Legend(orient="top", labelLimit=260))
+
+
+def lines(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str], fmt: str = ",.1f",
+          width: int = WIDTH, height: int = HEIGHT) -> alt.LayerChart:
+    """Yearly series as lines with points. Each label is its own line (two bases are two labels,
+    never joined); point shape marks secondary evidence (triangles)."""
+    data = _frame(df)
     base = alt.Chart(data).encode(
-        x=alt.X("연도:Q", axis=alt.Axis(format="d", tickMinStep=1, title=None)),
-        y=alt.Y("값:Q", title=y_title),
-        color=alt.Color("그룹:N", scale=scale, title=None),
+        # Padding keeps a point in the first or last year clear of the axes.
+        x=alt.X("year:Q", scale=alt.Scale(padding=14), axis=alt.Axis(format="d", tickMinStep=1, title=None)),
+        y=alt.Y("value:Q", title=y_title),
+        color=_color(colors),
     )
-    # Secondary evidence is marked where it appears: triangles for figures quoted by the press.
-    evidence = alt.Scale(domain=list(EVIDENCE_LABELS.values()), range=["circle", "triangle-up"])
-    points = base.mark_point(filled=True).encode(
-        shape=alt.Shape("근거:N", scale=evidence, title=None),
-        tooltip=["그룹", "연도", alt.Tooltip("값:Q", format=y_format), "원문 표기", "근거", "출처"])
-    return (base.mark_line() + points).properties(width=WIDTH, height=HEIGHT, title=alt.Title(title, subtitle=[subtitle]))
+    points = base.mark_point(filled=True, cursor="pointer").encode(
+        shape=alt.Shape("근거:N", scale=EVIDENCE_SHAPES, title=None, legend=alt.Legend(orient="bottom")),
+        href="href:N", tooltip=_tooltip(y_title, fmt))
+    return (base.mark_line() + points).properties(width=width, height=height, title=_title(title, subtitle))
 
 
-def venture_chart(comparison: pd.DataFrame, title: str, subtitle: str) -> alt.LayerChart:
-    df = comparison.assign(지역=comparison["region"].map(REGION_LABELS))
-    colors = {REGION_LABELS[r]: COLORS[r] for r in dict.fromkeys(comparison["region"])}
-    return line_chart(df, "지역", "usd_bn", y_title="US$ 10억 (명목)", title=title, subtitle=subtitle, colors=colors)
+def year_bars(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str], fmt: str = ",.0f",
+              years: list[int] | None = None, width: int = WIDTH, height: int = HEIGHT) -> alt.Chart:
+    """Bars by year, grouped by label; a year without a figure is an empty slot on the axis
+    (every year from the first to the last, unless ``years`` names the slots)."""
+    data = _frame(df)
+    have = data["year"].dropna().astype(int)
+    domain = years or list(range(int(have.min()), int(have.max()) + 1))
+    return alt.Chart(data.dropna(subset=["value"])).mark_bar(cursor="pointer").encode(
+        x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=alt.Axis(title=None, labelAngle=0)),
+        xOffset=alt.XOffset("label:N", scale=alt.Scale(domain=list(colors))),
+        y=alt.Y("value:Q", title=y_title),
+        color=_color(colors), href="href:N", tooltip=_tooltip(y_title, fmt),
+    ).properties(width=width, height=height, title=_title(title, subtitle))
 
 
-def jobs_chart(jobs: pd.DataFrame, title: str, subtitle: str) -> alt.LayerChart:
-    labels = list(dict.fromkeys(jobs["label"]))
-    colors = dict(zip(labels, [COLORS["MA"], "#D98C9A"]))
-    return line_chart(jobs, "label", "value", y_title="일자리 (명)", title=title, subtitle=subtitle, colors=colors, y_format=",.0f")
-
-
-def nih_hospital_chart(nih: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
-    """Grouped bars: each Boston hospital's NIH awards by fiscal year (one colour family: Boston)."""
-    data = pd.DataFrame({
-        "병원": nih["entity"].astype(str), "회계연도": nih["year"].astype(int).astype(str), "US$ M": nih["usd_m"].astype(float),
-        "원문 표기": _text(nih["value_as_published"]), "근거": nih["evidence"].map(EVIDENCE_LABELS).fillna(""), "출처": _text(nih["source_id"]),
-    })
+def hbars_by_year(df: pd.DataFrame, *, x_title: str, title: str, subtitle: str, fmt: str = ",.1f",
+                  width: int = WIDTH - 150, height: int = HEIGHT + 80) -> alt.Chart:
+    """Horizontal bars: one row per entity (largest first), one bar per year in shades of one colour."""
+    data = _frame(df)
+    data["회계연도"] = data["year"].astype(int).astype(str)
     years = sorted(data["회계연도"].unique())
-    shades = ["#E8B4BE", "#D27386", "#BA3C55", COLORS["MA"], "#6E0A22"][-len(years):] if len(years) <= 5 else None
-    order = data.groupby("병원")["US$ M"].max().sort_values(ascending=False).index.tolist()
-    return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("병원:N", sort=order, title=None),
+    shades = ["#F2D3D9", "#E8B4BE", "#D27386", "#BA3C55", COLORS["MA"], "#6E0A22"]
+    order = data.groupby("label")["value"].max().sort_values(ascending=False).index.tolist()
+    return alt.Chart(data.dropna(subset=["value"])).mark_bar(cursor="pointer").encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         yOffset=alt.YOffset("회계연도:N"),
-        x=alt.X("US$ M:Q", title="NIH 연구비 (US$ 백만, 명목)"),
-        color=alt.Color("회계연도:N", scale=alt.Scale(domain=years, range=shades) if shades else alt.Undefined, title="회계연도"),
-        tooltip=["병원", "회계연도", alt.Tooltip("US$ M:Q", format=",.1f"), "원문 표기", "근거", "출처"],
-    ).properties(width=WIDTH - 150, height=HEIGHT + 80, title=alt.Title(title, subtitle=[subtitle]))
+        x=alt.X("value:Q", title=x_title),
+        color=alt.Color("회계연도:N", scale=alt.Scale(domain=years, range=shades[-len(years):]), title="회계연도",
+                        legend=alt.Legend(orient="top")),
+        href="href:N", tooltip=_tooltip(x_title, fmt),
+    ).properties(width=width, height=height, title=_title(title, subtitle))
+
+
+def paired_bars(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str], metric_titles: dict[str, str],
+                fmt: str = ",.0f") -> alt.HConcatChart:
+    """One small bar panel per metric (own scale), the same entities in each: e.g. M&A total and per deal."""
+    data = _frame(df)
+    panels = []
+    for metric, axis_title in metric_titles.items():
+        part = data[data["metric"] == metric]
+        panels.append(alt.Chart(part).mark_bar(cursor="pointer").encode(
+            y=alt.Y("label:N", title=None, sort=list(colors)),
+            x=alt.X("value:Q", title=axis_title),
+            color=_color(colors, title=None), href="href:N",
+            tooltip=_tooltip(axis_title, fmt, first=("label", "metric")),
+        ).properties(width=(WIDTH - 120) // len(metric_titles), height=110, title=alt.Title(metric, fontSize=12)))
+    return alt.hconcat(*panels, title=_title(title, subtitle)).resolve_scale(x="independent")
+
+
+def dot_rows(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str], metric_titles: dict[str, str],
+             fmt: str = ",.0f") -> alt.HConcatChart:
+    """A dot plot per metric (log scale: clusters differ by orders of magnitude), clusters as rows."""
+    data = _frame(df)
+    order = list(dict.fromkeys(data.sort_values("label")["label"]))
+    panels = []
+    for n, (metric, axis_title) in enumerate(metric_titles.items()):
+        part = data[(data["metric"] == metric) & data["value"].notna()]
+        panels.append(alt.Chart(part).mark_point(filled=True, size=90, cursor="pointer").encode(
+            # The same rows in every panel, so a place without a figure is an empty row, not a shifted one.
+            y=alt.Y("label:N", scale=alt.Scale(domain=order), title=None, axis=alt.Axis(labels=n == 0, labelLimit=200, ticks=n == 0)),
+            x=alt.X("value:Q", scale=alt.Scale(type="log"), title=axis_title, axis=alt.Axis(format="~s")),
+            color=alt.Color("category:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), title=None,
+                            legend=alt.Legend(orient="top")),
+            shape=alt.Shape("근거:N", scale=EVIDENCE_SHAPES, title=None, legend=alt.Legend(orient="bottom")),
+            href="href:N", tooltip=_tooltip(axis_title, fmt, first=("label", "metric")),
+        ).properties(width=140 if n else 130, height=24 * max(len(order), 4), title=alt.Title(metric, fontSize=12)))
+    return alt.hconcat(*panels, title=_title(title, subtitle), spacing=8).resolve_scale(x="independent")
+
+
+def small_multiples(df: pd.DataFrame, *, title: str, subtitle: str, color: str, metric_titles: dict[str, str],
+                    fmt: str = ",.0f") -> alt.HConcatChart:
+    """One small bar panel per metric with its own y scale, every year a slot: an unpublished year
+    is an empty slot, not a line drawn through it."""
+    data = _frame(df)
+    years = data["year"].dropna().astype(int)
+    domain = list(range(int(years.min()), int(years.max()) + 1))
+    panels = []
+    for metric, axis_title in metric_titles.items():
+        part = data[(data["metric"] == metric) & data["value"].notna()]
+        panels.append(alt.Chart(part).mark_bar(color=color, cursor="pointer").encode(
+            x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=alt.Axis(title=None, labelAngle=0,
+                                                                             values=domain[::max(1, len(domain) // 4)])),
+            y=alt.Y("value:Q", title=axis_title), href="href:N",
+            tooltip=_tooltip(axis_title, fmt, first=("metric",)),
+        ).properties(width=(WIDTH - 60) // len(metric_titles), height=150, title=alt.Title(metric, fontSize=12)))
+    return alt.hconcat(*panels, title=_title(title, subtitle)).resolve_scale(y="independent")
+
+
+def timeline(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str]) -> alt.Chart:
+    """Dated events on one axis per category; plans (targets) are hollow, facts filled."""
+    data = _frame(df, extra={"date": df["date_start"], "event": df["event"], "kind": df["kind"]})
+    return alt.Chart(data).mark_point(size=110, cursor="pointer").encode(
+        x=alt.X("date:T", axis=alt.Axis(format="%Y", tickCount="year", title=None)),
+        y=alt.Y("category:N", title=None, sort=list(colors)),
+        color=alt.Color("category:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=None),
+        fill=alt.condition(alt.datum.kind == "계획·목표", alt.value("white"),
+                           alt.Color("category:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=None)),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=["사실", "계획·목표"], range=["circle", "diamond"]), title=None,
+                        legend=alt.Legend(orient="top")),
+        yOffset=alt.YOffset("row:N"),
+        href="href:N",
+        tooltip=[alt.Tooltip("date:T", title="날짜", format="%Y-%m-%d"), alt.Tooltip("category:N", title="구분"),
+                 alt.Tooltip("event:N", title="내용"), alt.Tooltip("kind:N", title="성격"), alt.Tooltip("원문 표기:N"),
+                 alt.Tooltip("출처:N"), alt.Tooltip("인용:N")],
+    ).transform_window(row="row_number()", groupby=["category", "date"]).properties(
+        width=WIDTH, height=140, title=_title(title, subtitle))
+
+
+def summary_panels(panels: list[alt.TopLevelMixin], title: str, subtitle: str) -> alt.HConcatChart:
+    """The summary's small multiples: one small chart per finding, side by side."""
+    return alt.hconcat(*panels, title=_title(title, subtitle), spacing=14).resolve_scale(color="independent", shape="independent")

@@ -26,3 +26,13 @@ def _load(name: str, root: str) -> pd.DataFrame:
 def load(name: str, root: str | None = None) -> pd.DataFrame:
     """A copy of one clean table (callers may modify it freely)."""
     return _load(name, str(ProjectPaths.from_env(root).root)).copy()
+
+
+def load_all(root: str | None = None) -> dict[str, pd.DataFrame]:
+    """Every clean table, by name (copies)."""
+    return {name: load(name, root) for name in SCHEMAS}
+
+
+def load_dictionary(root: str | None = None) -> pd.DataFrame:
+    """data/clean/data_dictionary.csv: every column's type, unit, meaning and origin."""
+    return pd.read_csv(ProjectPaths.from_env(root).clean / "data_dictionary.csv", dtype=str, keep_default_na=False)

@@ -1,4 +1,4 @@
-"""Numbers for the 투자 (investment) chapter, computed from the clean venture table.
+"""Numbers and charts' data for the 투자 (investment) chapter, from the clean venture and indicators tables.
 
 Kept out of the notebook so that they are unit-tested and the chapter stays a thin reader.
 """
@@ -8,64 +8,87 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.report import markup as m
+from analysis.report import provenance as prov
 from analysis.report import text as t
-from analysis.report.views import stack_with_gaps
+from analysis.report.views import preferred, stack_with_gaps
 
-# The two series the chapter compares; comparators on other bases are shown separately.
-MA_SERIES = "ma_biopharma_vc_massbio"
-KR_SERIES = "kr_bio_medical_vc_kvca"
+# Massachusetts: MassBio's restated series (2018 on) and its earlier basis (to 2020), never joined.
+MA_SERIES = "ma_hq_biopharma_vc_massbio"
+MA_OLD_SERIES = "ma_biopharma_vc_massbio"
+# Korea: the ministry's restated series (venture-capital firms + 신기술사업금융, 2019 on) and KVCA's.
+KR_SERIES = "kr_bio_medical_vc_mss"
+KR_KVCA_SERIES = "kr_bio_medical_vc_kvca"
 KR_TOTAL_SERIES = "kr_all_vc_kvca"
+VENTURE_LABELS = {
+    MA_SERIES: "매사추세츠 본사 바이오제약 (MassBio 현재 기준)",
+    MA_OLD_SERIES: "매사추세츠 바이오제약 (MassBio 이전 기준)",
+    KR_SERIES: "한국 바이오·의료 (중기부, 신기술금융 포함)",
+    KR_KVCA_SERIES: "한국 바이오·의료 (KVCA)",
+}
+VENTURE_COLORS = dict(zip(VENTURE_LABELS.values(), ("#A41034", "#D98C9A", "#0F4C81", "#6FA8DC")))
+SHARE_LABELS = {KR_KVCA_SERIES: "KVCA 기준", KR_SERIES: "중기부 기준 (신기술금융 포함)"}
 
 
-def preferred_annual(venture: pd.DataFrame, series_id: str) -> pd.DataFrame:
-    """One row per year for a series: the preferred full-year figure."""
-    rows = venture[(venture["series_id"] == series_id) & (venture["period"] == "FY") & venture["preferred"]]
+def preferred_annual(venture: pd.DataFrame, series_id: str, period: str = "FY") -> pd.DataFrame:
+    """One row per year for a series: the preferred figure for the period (FY: full year)."""
+    rows = venture[(venture["series_id"] == series_id) & (venture["period"] == period) & venture["preferred"]]
     return rows.sort_values("year").reset_index(drop=True)
 
 
-def venture_comparison(venture: pd.DataFrame) -> pd.DataFrame:
-    """Massachusetts biopharma VC (MassBio) vs Korean bio·의료 VC (KVCA), in US$ bn, with gaps."""
-    result = stack_with_gaps({"MA": preferred_annual(venture, MA_SERIES), "KR": preferred_annual(venture, KR_SERIES)}, "region")
-    result["usd_bn"] = result["amount_usd"].astype("Float64") / 1e9
-    return result
+def venture_frame(venture: pd.DataFrame, series: tuple[str, ...] = tuple(VENTURE_LABELS)) -> pd.DataFrame:
+    """Full-year venture capital of the series in US$ bn, each its own line, gaps explicit."""
+    parts = {VENTURE_LABELS[sid]: preferred_annual(venture, sid).assign(value=lambda d: d["amount_usd"].astype(float) / 1e9)
+             for sid in series}
+    return stack_with_gaps(parts, "label")
 
 
-def latest_common_year(comparison: pd.DataFrame) -> int:
-    have = comparison.dropna(subset=["usd_bn"]).groupby("year")["region"].nunique()
-    common = have[have == 2]
-    if common.empty:
-        raise ValueError("no year with both a Massachusetts and a Korean figure")
-    return int(common.index.max())
+def venture_colors(series: tuple[str, ...] = tuple(VENTURE_LABELS)) -> dict[str, str]:
+    return {VENTURE_LABELS[sid]: VENTURE_COLORS[VENTURE_LABELS[sid]] for sid in series}
 
 
-def ratio_in_year(comparison: pd.DataFrame, year: int) -> float:
-    """How many times Korea's bio VC Massachusetts's biopharma VC was in that year (USD)."""
-    at = comparison[comparison["year"] == year].set_index("region")["usd_bn"]
-    return float(at["MA"]) / float(at["KR"])
+def latest_common_year(venture: pd.DataFrame, a: str = MA_SERIES, b: str = KR_SERIES) -> int:
+    common = set(preferred_annual(venture, a)["year"]) & set(preferred_annual(venture, b)["year"])
+    if not common:
+        raise ValueError(f"no year with both {a} and {b}")
+    return int(max(common))
 
 
-def bio_share_of_korean_vc(venture: pd.DataFrame) -> pd.DataFrame:
-    """Bio·의료 share of all new Korean VC, computed from the two preferred amounts (the printed
-    shares are checked against this by the gate)."""
-    bio = preferred_annual(venture, KR_SERIES).set_index("year")["amount"]
-    total = preferred_annual(venture, KR_TOTAL_SERIES).set_index("year")["amount"]
-    joined = pd.concat({"bio": bio, "total": total}, axis=1).dropna()
-    joined["share_pct"] = 100 * joined["bio"] / joined["total"]
-    return joined.reset_index()
+def at(venture: pd.DataFrame, series_id: str, year: int, period: str = "FY") -> pd.Series:
+    rows = preferred_annual(venture, series_id, period)
+    rows = rows[rows["year"] == year]
+    if len(rows) != 1:
+        raise KeyError(f"no preferred {series_id} {period} figure for {year}")
+    return rows.iloc[0]
 
 
-def other_basis_years(venture: pd.DataFrame, comparison: pd.DataFrame) -> dict:
-    """Years the Massachusetts line is broken, and which other-basis figures exist for the state,
-    so the chapter can say why a gap is a gap."""
-    ma = comparison[comparison["region"] == "MA"]
-    gap_years = [int(y) for y in ma.loc[ma["usd_bn"].isna(), "year"]]
-    others = venture[(venture["region"] == "MA") & (venture["series_id"] != MA_SERIES) & venture["preferred"]
-                     & (venture["period"] == "FY")]
-    by_basis = {basis: sorted(int(y) for y in rows["year"]) for basis, rows in others.groupby("basis", sort=True)}
-    return {"gap_years": gap_years, "other_basis": by_basis}
+def usd(row: pd.Series, digits: int = 1) -> prov.Cited:
+    """A venture amount in US$ as the report spells it, with its provenance (KRW rows say the rate)."""
+    how = f"원화 금액을 그해 ECB 평균 환율 {t.rate(row['krw_per_usd'])}원/달러로 환산" if row["currency"] == "KRW" else None
+    return prov.cite(t.usd(row["amount_usd"], digits), row, how=how)
 
 
-def ma_deal_sizes(ind: pd.DataFrame, year: int = 2018) -> pd.DataFrame:
+def ratio(a: pd.Series, b: pd.Series, column: str = "amount_usd") -> prov.Cited:
+    """'5.7배': a over b, cited to both rows."""
+    return prov.cite(t.times(float(a[column]) / float(b[column])), [a, b], how="두 수치의 비율(달러 기준)")
+
+
+def bio_share_frame(venture: pd.DataFrame) -> pd.DataFrame:
+    """Bio·의료's share of all new Korean VC by year, as the sources print it, on each basis."""
+    parts = {}
+    for sid, label in SHARE_LABELS.items():
+        rows = venture[(venture["series_id"] == sid) & venture["share_pct"].notna() & (venture["period"] == "FY")]
+        rows = rows.sort_values(["year", "preferred"], ascending=[True, False]).drop_duplicates("year")
+        parts[label] = rows.assign(value=rows["share_pct"].astype(float), value_as_published=rows["share_pct"].map(lambda v: f"{v:g}%"),
+                                   quote=None, measure="share")
+    return stack_with_gaps(parts, "label")
+
+
+def ipo_share_frame(ind: pd.DataFrame) -> pd.DataFrame:
+    rows = preferred(ind, "ma_biotech_ipo_share_massbio", period="FY")
+    return rows.assign(label="매사추세츠 기업 비중", value=rows["value"].astype(float))
+
+
+def ma_deal_sizes(ind: pd.DataFrame, year: int) -> pd.DataFrame:
     """Pharma/bio M&A deals, value and value per deal by country (Samjong KPMG), one year."""
     pref = ind[ind["preferred"] & (ind["year"] == year)]
     deals = pref[pref["series_id"] == "pharma_bio_ma_deals_kpmg"].set_index("entity")["value"]
@@ -75,9 +98,44 @@ def ma_deal_sizes(ind: pd.DataFrame, year: int = 2018) -> pd.DataFrame:
     return out.sort_values("value", ascending=False)
 
 
-def ma_deal_table(ind: pd.DataFrame, year: int = 2018) -> m.Markup:
-    """The M&A comparison as a table: deals, value and value per deal by country."""
-    rows = [{"country": country, "deals": t.num(r["deals"]), "value": t.usd(r["value"]), "per_deal": t.usd(r["per_deal"])}
-            for country, r in ma_deal_sizes(ind, year).iterrows()]
+def ma_year(ind: pd.DataFrame) -> int:
+    """The latest year with M&A figures for both countries."""
+    pref = ind[ind["preferred"] & (ind["series_id"] == "pharma_bio_ma_value_kpmg")]
+    both = pref.groupby("year")["entity"].nunique()
+    return int(both[both >= 2].index.max())
+
+
+def _ma_rows(ind: pd.DataFrame, year: int) -> pd.DataFrame:
+    return ind[ind["preferred"] & (ind["year"] == year) & ind["series_id"].isin(["pharma_bio_ma_deals_kpmg", "pharma_bio_ma_value_kpmg"])]
+
+
+def ma_frame(ind: pd.DataFrame, year: int) -> pd.DataFrame:
+    """M&A value (US$ bn) and value per deal (US$ M) by country: two panels, the same two bars."""
+    rows = _ma_rows(ind, year)
+    parts = []
+    for country, g in rows.groupby("entity"):
+        v = g[g["series_id"] == "pharma_bio_ma_value_kpmg"].iloc[0]
+        d = g[g["series_id"] == "pharma_bio_ma_deals_kpmg"].iloc[0]
+        parts.append(v.to_frame().T.assign(metric="거래 규모", label=country, value=float(v["value"]) / 1e9))
+        parts.append(pd.DataFrame([v, d]).assign(metric="건당 규모", label=country, value=float(v["value"]) / float(d["value"]) / 1e6,
+                                                  value_as_published=f"{v['value_as_published']} ÷ {d['value_as_published']}"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def ma_deal_table(ind: pd.DataFrame, year: int) -> m.Markup:
+    """The M&A comparison as a table: deals, value and value per deal by country, cited cells."""
+    rows_ = _ma_rows(ind, year)
+    rows = []
+    for country, r in ma_deal_sizes(ind, year).iterrows():
+        src = rows_[rows_["entity"] == country]
+        rows.append({"country": country, "deals": prov.cite(t.num(r["deals"]), src[src["series_id"] == "pharma_bio_ma_deals_kpmg"], mark=False),
+                     "value": prov.cite(t.usd(r["value"]), src[src["series_id"] == "pharma_bio_ma_value_kpmg"], mark=False),
+                     "per_deal": prov.cite(t.usd(r["per_deal"]), src, how="거래 규모 ÷ 건수", mark=False)})
     return m.table(rows, [m.Column("국가", "country"), m.Column("건수", "deals", "r"), m.Column("거래 규모", "value", "r"),
                           m.Column("건당 규모", "per_deal", "r")])
+
+
+def kosdaq_frame(ind: pd.DataFrame) -> pd.DataFrame:
+    """KOSDAQ tech-special listings by year: all, bio and non-bio (KRX figures as reported)."""
+    rows = preferred(ind, "kr_tech_special_listings_krx", period="FY")
+    return rows.assign(label=rows["entity"], value=rows["value"].astype(float))

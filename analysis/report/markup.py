@@ -57,7 +57,7 @@ def _is_missing(value) -> bool:
     return str(value) in ("", "<NA>", "nan", "NaT")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Newlines would end a table row or start a new block; other control characters are noise."""
     text = _LINE_BREAKS.sub(" ", text)
     return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
@@ -67,7 +67,7 @@ def escape(value) -> Markup:
     """Any value as literal Markdown text. ``Markup`` passes through unchanged."""
     if isinstance(value, Markup):
         return value
-    text = _one_line(str(value))
+    text = one_line(str(value))
     return Markup(_PUNCTUATION.sub(r"\\\1", text))
 
 

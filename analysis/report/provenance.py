@@ -1,16 +1,57 @@
-"""Where each number comes from, as the reader sees it: the numbered source list of the appendix
-and the source line under every chart and table, both generated from the sidecars (the clean
-``sources`` table) and built only from escaped text (:mod:`analysis.report.markup`)."""
+"""Where each number comes from, as the reader sees it.
+
+- :func:`cite` turns a figure (a number taken or computed from clean rows) into Markdown that
+  carries its provenance. In the HTML it is a link to the source's entry in the appendix whose
+  tooltip (on hover and on keyboard focus, pure CSS, no script) shows each source's producer,
+  title and date, the figure as printed and the verbatim quote. In the PDF it is followed by the
+  sources' reference numbers ([12]), linked to the same entries.
+- :func:`label` is for inline text that is not a figure (a name, a year); it refuses numbers.
+- :func:`source_line` under every chart and table names its sources by number and, in the HTML,
+  offers the rows drawn as a CSV file embedded in the page.
+- :func:`sources_list` is the numbered appendix the references point to.
+
+Everything is built from the clean ``sources`` table (the sidecars) registered once by
+:func:`setup`, and every string from data goes through :mod:`analysis.report.markup`.
+"""
 
 from __future__ import annotations
+
+import base64
+import html
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.report import markup as m
 from analysis.report.markup import Markup
+from analysis.report.target import is_print
 
 SECONDARY_NOTE = "† 2차 자료: 원 자료를 인용한 보도."
 EVIDENCE_TEXT = {"primary": "1차 자료", "secondary": "2차 자료†"}
+AS_PRINTED_COLUMNS = ("value_as_published", "figure_as_published", "figure_as_printed")
+QUOTE_LIMIT = 220
+# Numbers a label may hold: years and single digits (section numbers, "3대"); anything else is a figure.
+_LABEL_NUMBER = re.compile(r"\d[\d,.]*")
+_ALLOWED_IN_LABEL = re.compile(r"^(19\d\d|20\d\d|\d)$")
+_DATES = re.compile(r"\b(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?\b")
+
+_state: dict = {"sources": None, "numbers": {}}
+_tip_ids = itertools.count(1)
+
+
+def setup(sources: pd.DataFrame) -> None:
+    """Register the clean sources table (call once, in the report's setup cell)."""
+    _state["sources"] = sources.set_index("source_id", drop=False)
+    _state["numbers"] = source_numbers(sources)
+
+
+def _sources() -> pd.DataFrame:
+    if _state["sources"] is None:
+        raise RuntimeError("provenance.setup(sources) must be called before citing")
+    return _state["sources"]
 
 
 def source_numbers(sources: pd.DataFrame) -> dict[str, int]:
@@ -23,24 +64,181 @@ def anchor(source_id: str) -> str:
     return f"src-{m.code(source_id).strip('`')}"
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """One clean row's provenance: its source, the figure as printed, the verbatim quote."""
+
+    source_id: str
+    as_printed: str | None
+    quote: str | None
+
+
+def _text(value) -> str | None:
+    return None if value is None or (isinstance(value, float) and value != value) or str(value) in ("", "<NA>", "nan") else str(value)
+
+
+def evidence_of(rows) -> list[Evidence]:
+    """Evidence from clean rows: a DataFrame, a Series (one row) or a list of either."""
+    if isinstance(rows, (list, tuple)):
+        return [e for part in rows for e in evidence_of(part)]
+    frame = rows.to_frame().T if isinstance(rows, pd.Series) else rows
+    out = []
+    for _, r in frame.iterrows():
+        sid = _text(r.get("source_id"))
+        if sid is None:
+            continue
+        printed = next((_text(r.get(c)) for c in AS_PRINTED_COLUMNS if _text(r.get(c))), None)
+        out.append(Evidence(sid, printed, _text(r.get("quote"))))
+    return list(dict.fromkeys(out))
+
+
+def describe_source(source_id: str) -> str:
+    """'Producer, “Title” (date)†' — how a source is named in tooltips and source lines."""
+    row = _sources().loc[source_id]
+    dagger = "†" if row["evidence"] == "secondary" else ""
+    return f"{row['producer']}, “{row['title']}” ({row['date_published']}){dagger}"
+
+
+class Cited(Markup):
+    """A figure's Markdown with its provenance attached (``sources``: the source ids behind it;
+    ``plain``: the figure as plain text, for a chart title)."""
+
+    sources: tuple[str, ...] = ()
+    plain: str = ""
+
+
+class Label(Markup):
+    """Inline text that is not a figure (a name, a year)."""
+
+
+class Meta(Markup):
+    """A number about this project's own processing (checks run, tables validated), not a figure
+    from a source."""
+
+
+def _short(text: str, limit: int = QUOTE_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _raw_html(fragment: str) -> str:
+    """An inline raw-HTML span for Pandoc: one line (a newline would end a table row), no backtick
+    may end it, no '|' may split a table cell."""
+    return "`" + m.one_line(fragment).replace("`", "&#96;").replace("|", "&#124;") + "`{=html}"
+
+
+TOOLTIP_SOURCES = 8  # a tooltip lists this many sources, then says how many more the figure rests on
+
+
+def _tooltip(evidence: list[Evidence], how: str | None) -> str:
+    numbers = _state["numbers"]
+    parts = [f'<span class="prov-how">{html.escape(how)}</span>'] if how else []
+    shown = evidence[:TOOLTIP_SOURCES]
+    for ev in shown:
+        parts.append(f'<span class="prov-src">[{numbers[ev.source_id]}] {html.escape(describe_source(ev.source_id))}</span>')
+        if ev.as_printed:
+            parts.append(f'<span class="prov-printed">원문 표기: {html.escape(ev.as_printed)}</span>')
+        if ev.quote:
+            parts.append(f'<span class="prov-quote">“{html.escape(_short(ev.quote))}”</span>')
+    if len(evidence) > len(shown):
+        rest = sorted({numbers[e.source_id] for e in evidence[len(shown):]})
+        parts.append(f'<span class="prov-more">… 외 {len(evidence) - len(shown)}개 행: [{"], [".join(map(str, rest))}]</span>')
+    return "".join(parts)
+
+
+def _refs(ids: list[str]) -> str:
+    numbers = _state["numbers"]
+    return "^" + ",".join(f"[\\[{numbers[s]}\\]](#{anchor(s)})" for s in sorted(ids, key=numbers.get)) + "^"
+
+
+def cite(text, rows, *, how: str | None = None, mark: bool = True) -> Cited:
+    """A figure with its provenance. ``rows`` are the clean rows it was taken or computed from;
+    ``how`` says how it was computed when it is not printed as such (a ratio, a share).
+    ``mark=False`` leaves out the printed reference numbers (table cells: the source line under
+    the table serves the PDF reader)."""
+    evidence = evidence_of(rows)
+    if not evidence:
+        raise ValueError(f"figure {text!r} has no source rows: every figure in the report needs its provenance")
+    ids = list(dict.fromkeys(e.source_id for e in evidence))
+    unknown = [s for s in ids if s not in _state["numbers"]]
+    if unknown:
+        raise KeyError(f"figure {text!r}: source(s) {unknown} not in the sources table")
+    if is_print():
+        out = Cited(str(m.escape(text)) + (_refs(ids) if mark else ""))
+    else:
+        tip = f"prov-tip-{next(_tip_ids)}"
+        out = Cited(_raw_html(
+            f'<a class="prov" href="#{anchor(ids[0])}" aria-describedby="{tip}">{html.escape(str(text))}'
+            f'<span class="prov-tip" role="tooltip" id="{tip}">{_tooltip(evidence, how)}</span></a>'))
+    out.sources = tuple(ids)
+    out.plain = str(text)
+    return out
+
+
+def label(value) -> Label:
+    """Inline text that is not a figure. A number in it other than a year or a single digit is
+    refused: a figure must come with its provenance (:func:`cite`)."""
+    text = str(value)
+    for number in _LABEL_NUMBER.findall(_DATES.sub(" ", text)):
+        if not _ALLOWED_IN_LABEL.match(number.strip(".,")):
+            raise ValueError(f"{text!r} holds the figure {number!r}: use provenance.cite() with its source rows")
+    return Label(m.escape(text))
+
+
+def join(parts, sep: str = ", ") -> Cited:
+    """Several cited figures as one (e.g. '54,280 / 54,829'), keeping every source."""
+    parts = list(parts)
+    out = Cited(m.escape(sep).join(parts))
+    out.sources = tuple(dict.fromkeys(s for p in parts for s in getattr(p, "sources", ())))
+    out.plain = sep.join(getattr(p, "plain", str(p)) for p in parts)
+    return out
+
+
+def meta(value) -> Meta:
+    return Meta(m.escape(f"{value:,}" if isinstance(value, int) else value))
+
+
+# --------------------------------------------------------------------------- source lines and downloads
+
 def _ids(source_ids) -> list[str]:
     return [s for s in dict.fromkeys(source_ids) if isinstance(s, str) and s]
 
 
-def source_line(source_ids, sources: pd.DataFrame) -> Markup:
-    """'출처: …' under a chart or table. Each source carries its reference number in the appendix,
-    and secondary sources a dagger (†), so the reader sees which figures a story quoted."""
-    table = sources.set_index("source_id")
-    numbers = source_numbers(sources)
-    parts = []
-    for sid in _ids(source_ids):
-        row = table.loc[sid]
-        dagger = "†" if row["evidence"] == "secondary" else ""
-        ref = Markup(f"[\\[{numbers[sid]}\\]](#{anchor(sid)})")
-        parts.append(ref + Markup(" ") + m.escape(f"{row['producer']}, “{row['title']}” ({row['date_published']}){dagger}"))
+def csv_link(data: pd.DataFrame, name: str) -> Markup:
+    """In the HTML, the rows a chart or table drew, as a CSV file embedded in the page (a data:
+    URI: nothing is fetched). Nothing in the PDF."""
+    if is_print():
+        return Markup("")
+    rows = data[data["source_id"].notna()] if "source_id" in data.columns else data
+    payload = base64.b64encode(rows.to_csv(index=False, lineterminator="\n").encode("utf-8")).decode("ascii")
+    filename = re.sub(r"[^A-Za-z0-9_.-]", "-", name) + ".csv"
+    return Markup(_raw_html(f'<a class="csv-download" download="{filename}" href="data:text/csv;charset=utf-8;base64,{payload}">'
+                            f"데이터 CSV ({len(rows)}행)</a>"))
+
+
+def short_source(source_id: str) -> str:
+    """'Producer (date)†': a source as a source line names it (the title is in the appendix entry)."""
+    row = _sources().loc[source_id]
+    producer = re.split(r" \(| — |, ", str(row["producer"]))[0]
+    return f"{producer} ({row['date_published']}){'†' if row['evidence'] == 'secondary' else ''}"
+
+
+def source_line(source_ids, sources: pd.DataFrame | None = None, *, data: pd.DataFrame | None = None, name: str | None = None) -> Markup:
+    """'출처: [n] Producer (date); …' under a chart or table: each source by its reference number in
+    the appendix (which gives its title and address), secondary sources with a dagger (†); with
+    ``data`` the HTML also offers the rows drawn as CSV."""
+    if sources is not None:
+        setup(sources)
+    table = _sources()
+    numbers = _state["numbers"]
+    ids = sorted(_ids(source_ids), key=numbers.get)
+    parts = [Markup(f"[\\[{numbers[sid]}\\]](#{anchor(sid)}) ") + m.escape(short_source(sid)) for sid in ids]
     line = Markup("출처: ") + Markup("; ").join(parts) + Markup("\\.")
-    if any(table.loc[sid, "evidence"] == "secondary" for sid in _ids(source_ids)):
+    if any(table.loc[sid, "evidence"] == "secondary" for sid in ids):
         line = line + Markup(" ") + m.escape(SECONDARY_NOTE)
+    if data is not None:
+        link = csv_link(data, name or "data")
+        if link:
+            line = line + Markup(" ") + link
     return line
 
 
@@ -55,8 +253,35 @@ def source_entry(number: int, row) -> Markup:
 
 
 def sources_list(sources: pd.DataFrame) -> Markup:
-    """The sources appendix: one paragraph per sidecar, numbered as the source lines cite them.
+    """The sources appendix: one paragraph per sidecar, numbered as the references cite them.
     A list, not a table: long titles and licences stay readable on an A4 page."""
     numbers = source_numbers(sources)
     rows = sources.set_index("source_id", drop=False).loc[sorted(numbers)]
     return Markup("\n\n".join(source_entry(numbers[r.source_id], r) for r in rows.itertuples()) + "\n")
+
+
+def dataset_links(tables: dict[str, pd.DataFrame]) -> Markup:
+    """The whole clean dataset (and the data dictionary), each table as an embedded CSV (HTML)."""
+    if is_print():
+        return Markup("")
+    items = [Markup("- ") + m.code(name) + Markup(": ") + csv_link(df, name) for name, df in tables.items()]
+    return Markup("\n".join(items) + "\n")
+
+
+def annotate(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns a chart's tooltip shows and its click follows: source, figure as printed, quote, link."""
+    out = df.copy()
+    numbers = _state["numbers"]
+    ids = out["source_id"] if "source_id" in out else pd.Series([None] * len(out), index=out.index)
+    out["출처"] = [f"[{numbers[s]}] {describe_source(s)}" if isinstance(s, str) else "" for s in ids]
+    printed = next((c for c in AS_PRINTED_COLUMNS if c in out), None)
+    out["원문 표기"] = out[printed].astype(object).where(out[printed].notna(), "") if printed else ""
+    out["인용"] = (out["quote"].astype(object).where(out["quote"].notna(), "").map(lambda q: _short(str(q), 160))
+                 if "quote" in out else "")
+    out["href"] = [f"#{anchor(s)}" if isinstance(s, str) else None for s in ids]
+    return out
+
+
+def cited_sources(values: Iterable) -> set[str]:
+    """The source ids behind a set of cited figures (for tests and summaries)."""
+    return {s for v in values if isinstance(v, Cited) for s in v.sources}

@@ -7,8 +7,10 @@ import json
 import pandas as pd
 
 from analysis.report import markup as m
+from analysis.report import provenance as prov
 from analysis.report import text as t
 from analysis.paths import ProjectPaths
+from analysis.report.target import is_print
 
 
 def load_summary(root=None) -> dict:
@@ -41,14 +43,47 @@ def counts(summary: dict) -> dict:
             "crosschecks": len(summary["crosschecks"]), "warnings": len(summary["warnings"]), "blocking": len(summary["blocking"])}
 
 
-# The claims' verdicts as the report names them (the build's list is analysis.claims.VERDICTS).
+# The claims' verdicts as the report names them (the build's list is analysis.claims.VERDICTS),
+# and the colour each has wherever it appears (table, legend).
 VERDICT_LABELS = {"confirmed": "확인", "differs": "불일치", "outdated": "이후 변경", "partly reproducible": "일부 재현",
                   "not reproducible": "재현 불가", "unsourced": "출처 없음"}
+VERDICT_COLORS = {"confirmed": "#2E7D32", "differs": "#C62828", "outdated": "#E65100", "partly reproducible": "#8D6E00",
+                  "not reproducible": "#616161", "unsourced": "#6A1B9A"}
 
 
-def claims_table(claims: pd.DataFrame) -> m.Markup:
-    labels = VERDICT_LABELS
-    rows = [{"id": r.claim_id, "claim": f"{r.claim}", "claimant": r.claimant, "verdict": m.strong(labels[r.verdict]),
-             "data": r.data_value, "detail": r.detail} for r in claims.sort_values("claim_id").itertuples()]
-    return m.table(rows, [m.Column("번호", "id", "l", 0.6), m.Column("주장 (보도된 문장)", "claim", "l", 3), m.Column("주장한 곳", "claimant", "l", 1.6),
+def verdict_badge(verdict: str) -> m.Markup:
+    """The verdict's Korean label in its colour (HTML class; Typst text colour)."""
+    label, color = VERDICT_LABELS[verdict], VERDICT_COLORS[verdict]
+    if is_print():
+        return prov.Label(f'`#text(fill: rgb("{color}"), weight: "bold")[{label}]`{{=typst}}')
+    return prov.Label(f'`<span class="verdict" style="color:{color}">{label}</span>`{{=html}}')
+
+
+def evidence_rows(claim_row, tables: dict[str, pd.DataFrame]) -> list[pd.DataFrame]:
+    """The clean rows a verdict rests on ('table:source_id:line;…')."""
+    out = []
+    refs = claim_row.evidence_rows
+    for ref in ("" if pd.isna(refs) else str(refs)).split(";"):
+        if ref.count(":") != 2:
+            continue
+        table, sid, line = ref.split(":")
+        df = tables.get(table)
+        if df is not None:
+            out.append(df[(df["source_id"] == sid) & (df["source_row"] == int(line))])
+    return out
+
+
+def claims_table(claims: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None) -> m.Markup:
+    rows = []
+    for r in claims.sort_values("claim_id").itertuples():
+        evidence = evidence_rows(r, tables or {})
+        has_rows = any(not e.empty for e in evidence)
+        data = prov.cite(r.data_value, evidence, how="판정의 근거가 된 자료", mark=False) if has_rows and r.data_value != "—" else r.data_value
+        rows.append({"id": r.claim_id, "claim": f"{r.claim}", "claimant": r.claimant, "verdict": verdict_badge(r.verdict),
+                     "data": data, "detail": r.detail})
+    return m.table(rows, [m.Column("번호", "id", "l", 0.8), m.Column("주장 (보도된 문장)", "claim", "l", 3), m.Column("주장한 곳", "claimant", "l", 1.6),
                           m.Column("판정", "verdict", "l", 0.9), m.Column("데이터", "data", "l", 3), m.Column("설명", "detail", "l", 3.4)])
+
+
+def verdict_legend() -> prov.Label:
+    return prov.Label(m.Markup(" · ").join(verdict_badge(v) for v in VERDICT_LABELS))

@@ -46,3 +46,24 @@ def num(value, digits: int = 0) -> str:
 def dagger(evidence: str) -> str:
     """Secondary evidence is marked wherever its figure appears."""
     return "†" if evidence == "secondary" else ""
+
+
+def year_in(text: str) -> int:
+    """The year a sentence is about ('2018년 … 48억달러' -> 2018), so a chapter need not type it."""
+    import re  # noqa: PLC0415
+
+    years = re.findall(r"(?<!\d)((?:19|20)\d\d)년", str(text))
+    if len(set(years)) != 1:
+        raise ValueError(f"expected one year in {text!r}, found {years}")
+    return int(years[0])
+
+
+def number_after(text: str, word: str) -> str:
+    """The number printed right after ``word`` in a quote ('world’s 20 largest' -> '20'): a figure
+    that is part of a definition is read from the source's words, not typed."""
+    import re  # noqa: PLC0415
+
+    m = re.search(re.escape(word) + r"\s*([\d,.]+)", str(text))
+    if not m:
+        raise ValueError(f"no number after {word!r} in {text!r}")
+    return m.group(1)

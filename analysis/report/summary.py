@@ -1,0 +1,61 @@
+"""The 요약 page: how current each series is, and the claims' verdicts in one line."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.report import markup as m
+from analysis.report import provenance as prov
+from analysis.report.quality import VERDICT_LABELS
+
+# (table, series_id, label) of the series the chapters draw, in reading order.
+CUTOFF_SERIES = (
+    ("indicators", "ma_biopharma_jobs_massbio", "매사추세츠 바이오제약 고용"),
+    ("venture_investment", "ma_hq_biopharma_vc_massbio", "매사추세츠 바이오제약 VC (MassBio)"),
+    ("venture_investment", "kr_bio_medical_vc_mss", "한국 바이오·의료 벤처투자 (중기부)"),
+    ("venture_investment", "kr_bio_medical_vc_kvca", "한국 바이오·의료 VC (KVCA)"),
+    ("indicators", "kr_tech_special_listings_krx", "코스닥 기술특례상장"),
+    ("indicators", "pharma_bio_ma_value_kpmg", "제약·바이오 M&A (삼정KPMG)"),
+    ("indicators", "nih_hospital_funding", "보스턴 병원별 NIH 연구비"),
+    ("indicators", "boston_nih_funding_bpda", "보스턴 NIH 연구비 (부문별)"),
+    ("indicators", "kr_rh_research_funds_mohw", "연구중심병원 성과"),
+    ("indicators", "industry_trials_city_share_konect", "임상시험 점유율 (KoNECT)"),
+    ("indicators", "kr_cluster_firms", "한국 클러스터 입주 기업"),
+)
+
+
+def latest_row(tables: dict[str, pd.DataFrame], table: str, series_id: str) -> pd.Series:
+    df = tables[table]
+    rows = df[(df["series_id"] == series_id) & df["preferred"]]
+    full = rows[rows["period"] == "FY"]
+    rows = full if not full.empty else rows
+    return rows.sort_values(["year", "source_id"]).iloc[-1]
+
+
+def cutoffs(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> list[dict]:
+    dates = sources.set_index("source_id")["date_published"]
+    out = []
+    for table, series_id, label in CUTOFF_SERIES:
+        row = latest_row(tables, table, series_id)
+        out.append({"series": label, "year": prov.cite(f"{int(row['year'])}년", row, mark=False),
+                    "published": str(dates[row["source_id"]]), "row": row})
+    return out
+
+
+def cutoff_table(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> m.Markup:
+    return m.table(cutoffs(tables, sources), [m.Column("지표", "series", "l", 3), m.Column("최신 자료 연도", "year", "r", 1.2),
+                                             m.Column("그 자료의 공표", "published", "r", 1.2)])
+
+
+def verdict_counts(claims: pd.DataFrame) -> dict[str, prov.Cited]:
+    """Claims per verdict ('확인 6건'), cited to the claims' sources."""
+    out = {}
+    for verdict, label in VERDICT_LABELS.items():
+        rows = claims[claims["verdict"] == verdict]
+        if len(rows):
+            out[verdict] = prov.cite(f"{label} {len(rows)}건", rows, how="판정별 주장 수", mark=False)
+    return out
+
+
+def verdict_sentence(claims: pd.DataFrame) -> prov.Cited:
+    return prov.join(verdict_counts(claims).values(), ", ")

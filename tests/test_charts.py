@@ -1,0 +1,117 @@
+"""The chapters' chart data and chart builders, on the committed clean data: bases stay apart,
+gaps stay gaps, every mark links to its source, and computed figures equal the arithmetic done here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.report import charts, density, hospitals, investment, provenance, response
+from analysis.report.data import load_all
+
+
+@pytest.fixture(scope="module")
+def t():
+    tables = load_all()
+    provenance.setup(tables["sources"])
+    return tables
+
+
+def spec_rows(chart) -> list[dict]:
+    spec = chart.to_dict()
+    return [r for rows in spec.get("datasets", {}).values() for r in rows]
+
+
+def encodings(chart) -> list[dict]:
+    spec = chart.to_dict()
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "encoding" in node:
+                found.append(node["encoding"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(spec)
+    return found
+
+
+def test_venture_frame_keeps_each_basis_on_its_own_line(t):
+    frame = investment.venture_frame(t["venture_investment"])
+    assert set(frame["label"]) == set(investment.VENTURE_LABELS.values())
+    for label, rows in frame.dropna(subset=["value"]).groupby("label"):
+        assert rows["series_id"].nunique() == 1, label
+    v = t["venture_investment"]
+    row = v[(v["series_id"] == investment.MA_SERIES) & (v["year"] == 2018) & v["preferred"] & (v["period"] == "FY")].iloc[0]
+    drawn = frame[(frame["label"] == investment.VENTURE_LABELS[investment.MA_SERIES]) & (frame["year"] == 2018)]["value"].iloc[0]
+    assert drawn == pytest.approx(row["amount_usd"] / 1e9)
+
+
+def test_a_line_chart_breaks_at_gaps_and_links_every_point(t):
+    frame = density.ma_jobs_series(t["indicators"])
+    chart = charts.lines(frame, y_title="명", title="x", subtitle="y", colors={"바이오제약 전체": "#000", "바이오 R&D": "#999"})
+    rows = spec_rows(chart)
+    assert any(r["value"] is None for r in rows), "years without a figure are rows without a value"
+    years_with_value = {r["year"] for r in rows if r["label"] == "바이오제약 전체" and r["value"] is not None}
+    clean = t["indicators"]
+    expected = set(clean[(clean["series_id"] == density.MA_JOBS) & clean["preferred"] & (clean["period"] == "FY")]["year"])
+    assert years_with_value == expected
+    assert any("href" in e for e in encodings(chart))
+    assert all(r["href"].startswith("#src-") for r in rows if r["value"] is not None)
+
+
+def test_outcome_panels_are_bars_with_a_slot_for_every_year(t):
+    chart = charts.small_multiples(hospitals.rh_outcomes_frame(t["indicators"]), title="x", subtitle="y", color="#000",
+                                   metric_titles={v[0]: v[0] for v in hospitals.RH_CHART.values()})
+    spec = chart.to_dict()
+    panels = spec["hconcat"]
+    assert all(p["mark"]["type"] == "bar" for p in panels)
+    domain = panels[0]["encoding"]["x"]["scale"]["domain"]
+    assert domain == list(range(min(domain), max(domain) + 1))
+
+
+def test_dot_plot_panels_share_their_rows(t):
+    chart = charts.dot_rows(density.cluster_dots(t["indicators"]), title="x", subtitle="y", colors=density.DOT_CATEGORIES,
+                            metric_titles={k: k for k in density.DOT_METRICS})
+    domains = [p["encoding"]["y"]["scale"]["domain"] for p in chart.to_dict()["hconcat"]]
+    assert all(d == domains[0] for d in domains) and len(domains[0]) >= 8
+
+
+def test_capital_share_is_counted_from_the_lists(t):
+    rh = t["research_hospitals"]
+    frame = hospitals.capital_share_frame(rh)
+    for rnd, year in hospitals.ROUND_YEAR.items():
+        rows = rh[rh["round"] == rnd]
+        assert frame.set_index("year").loc[year, "value"] == pytest.approx(100 * rows["capital_region"].sum() / len(rows))
+
+
+def test_ma_per_deal_is_value_over_deals(t):
+    ind = t["indicators"]
+    year = investment.ma_year(ind)
+    frame = investment.ma_frame(ind, year)
+    pref = ind[ind["preferred"] & (ind["year"] == year)]
+    for country in ("미국", "한국"):
+        value = pref[(pref["series_id"] == "pharma_bio_ma_value_kpmg") & (pref["entity"] == country)]["value"].iloc[0]
+        deals = pref[(pref["series_id"] == "pharma_bio_ma_deals_kpmg") & (pref["entity"] == country)]["value"].iloc[0]
+        per_deal = frame[(frame["metric"] == "건당 규모") & (frame["label"] == country)]["value"].iloc[0]
+        assert per_deal == pytest.approx(value / deals / 1e6)
+
+
+def test_timeline_marks_targets_as_plans(t):
+    frame = response.timeline_frame(t["events"])
+    plans = frame[frame["kind"] == "계획·목표"]["event"]
+    assert len(plans) and all(("목표" in e) or ("계획" in e) for e in plans)
+    assert frame["date_start"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+    spec = charts.timeline(frame, title="x", subtitle="y", colors=response.TIMELINE_COLORS).to_dict()
+    assert "href" in spec["encoding"]
+
+
+def test_bio_share_frame_shows_the_printed_shares(t):
+    frame = investment.bio_share_frame(t["venture_investment"]).dropna(subset=["value"])
+    v = t["venture_investment"]
+    printed = v[(v["series_id"] == investment.KR_KVCA_SERIES) & v["share_pct"].notna()].groupby("year")["share_pct"].first()
+    drawn = frame[frame["label"] == investment.SHARE_LABELS[investment.KR_KVCA_SERIES]].set_index("year")["value"]
+    assert drawn.to_dict() == pytest.approx(printed.to_dict())
