@@ -46,6 +46,17 @@ def _fail(message: str, command: str = "build") -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from analysis import fingerprint  # noqa: PLC0415 - standard library only: a no-op build stays fast
+
+    paths = ProjectPaths.from_env(args.root)
+    force = fingerprint.forced(getattr(args, "force", False)) or args.data_docs
+    reason = None if force else fingerprint.stale(paths)
+    if not force and reason is None:
+        print("build: nothing changed since the last build (raw data, suites, build code and dependencies match; "
+              "data/clean/ verified) — skipped; --force rebuilds", file=sys.stderr)
+        return 0
+    if reason:
+        print(f"build: {reason}", file=sys.stderr)
     from analysis.pipeline import build  # noqa: PLC0415 - keep `--help` fast
 
     try:
@@ -107,6 +118,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         return 3
     # Quarto's pre-render hook runs the build and the gate; running it here too would do it twice.
     env = dict(os.environ, QUARTO_PYTHON=os.environ.get("QUARTO_PYTHON", sys.executable))
+    if getattr(args, "force", False):
+        env["BOSTON_REPORT_FORCE"] = "1"  # the pre-render then rebuilds even when nothing changed
     cmd = [quarto, "render", str(paths.report)] + (["--to", args.to] if args.to else [])
     print("$ " + " ".join(cmd), file=sys.stderr)
     return subprocess.call(cmd, env=env)
@@ -171,7 +184,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", help="project folder (default: this checkout, or $BOSTON_REPORT_ROOT)")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="raw -> clean, validate, publish atomically")
-    b.add_argument("--data-docs", action="store_true", help="also write GX Data Docs to build/data_docs")
+    b.add_argument("--data-docs", action="store_true", help="also write GX Data Docs to build/data_docs (implies --force)")
+    b.add_argument("--force", action="store_true", help="rebuild even when nothing changed (CI always does)")
     b.set_defaults(func=cmd_build)
     v = sub.add_parser("validate", help="re-validate data/clean/")
     v.add_argument("--data-docs", action="store_true")
@@ -185,6 +199,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("render", help="build, then quarto render report/")
     r.add_argument("--to", help="one format only (html or typst)")
     r.add_argument("--data-docs", action="store_true")
+    r.add_argument("--force", action="store_true", help="rebuild the data even when nothing changed")
     r.set_defaults(func=cmd_render)
     co = sub.add_parser("check-output", help="check the rendered HTML (offline, in Chromium) and PDF (text, layout, fonts)")
     co.add_argument("--html", help="HTML file (default report/_output/index.html)")

@@ -18,6 +18,7 @@ from analysis.claims import verdict_changes
 from analysis.cleaning import SCHEMAS, build_tables
 from analysis.errors import ValidationFailed, context
 from analysis.paths import ProjectPaths
+from analysis import fingerprint
 from analysis.publish import DICTIONARY_FILE, build_lock, check_writable, publish, recover
 from analysis.sources import load_sources
 from analysis.validate import ValidationReport, validate_tables, write_summary
@@ -86,6 +87,7 @@ def _build(paths: ProjectPaths, data_docs: bool, progress: Callable[[str], None]
     steps.start(f"publishing to {paths.relative(paths.clean)}")
     with context(f"publishing {paths.relative(paths.clean)}"):
         publish(tables, SCHEMAS, paths.clean)
+        fingerprint.record(paths)
     steps.done(f"{len(tables)} tables + {DICTIONARY_FILE}")
     return BuildResult(tables, report, True)
 

@@ -115,3 +115,21 @@ def test_bio_share_frame_shows_the_printed_shares(t):
     printed = v[(v["series_id"] == investment.KR_KVCA_SERIES) & v["share_pct"].notna()].groupby("year")["share_pct"].first()
     drawn = frame[frame["label"] == investment.SHARE_LABELS[investment.KR_KVCA_SERIES]].set_index("year")["value"]
     assert drawn.to_dict() == pytest.approx(printed.to_dict())
+
+
+def test_png_export_is_cached_by_spec(tmp_path, monkeypatch):
+    """The PDF's PNGs come from build/chart-cache/ when the spec is unchanged, and a changed spec
+    (one value of its data) is exported afresh, never served the old picture."""
+    monkeypatch.setenv("BOSTON_REPORT_ROOT", str(tmp_path))
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "mark": "bar",
+            "data": {"values": [{"x": "a", "y": 1}, {"x": "b", "y": 2}]},
+            "encoding": {"x": {"field": "x", "type": "nominal"}, "y": {"field": "y", "type": "quantitative"}}}
+    first = charts.chart_png(spec)
+    assert first.startswith(b"\x89PNG")
+    cached = list((tmp_path / "build" / "chart-cache").glob("*.png"))
+    assert len(cached) == 1 and cached[0].read_bytes() == first
+    cached[0].write_bytes(b"\x89PNG marker")  # a second call must read the cache, not export again
+    assert charts.chart_png(spec) == b"\x89PNG marker"
+    changed = {**spec, "data": {"values": [{"x": "a", "y": 1}, {"x": "b", "y": 3}]}}
+    assert charts.chart_png(changed).startswith(b"\x89PNG") and charts.chart_png(changed) != b"\x89PNG marker"
+    assert len(list((tmp_path / "build" / "chart-cache").glob("*.png"))) == 2

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 
 import altair as alt
@@ -66,10 +67,34 @@ def _register_fonts() -> None:
             vlc.register_font_directory(folder)
 
 
+def _png_cache_dir() -> Path:
+    from analysis.paths import ProjectPaths  # noqa: PLC0415
+
+    return ProjectPaths.from_env().build / "chart-cache"
+
+
 def chart_png(spec: dict) -> bytes:
+    """The chart as PNG for the PDF. Exporting is the slow part of a render (a second or so per
+    chart), so PNGs are cached in build/chart-cache/ under a hash of everything that shapes them:
+    the spec (data included), scale, density, the vl-convert version and the fonts it can use."""
+    import hashlib  # noqa: PLC0415
+
     import vl_convert as vlc  # noqa: PLC0415
 
-    return vlc.vegalite_to_png(spec, scale=PNG_SCALE, ppi=PNG_PPI)
+    key = hashlib.sha256(json.dumps([spec, PNG_SCALE, PNG_PPI, vlc.__version__, FONT_DIRS], sort_keys=True,
+                                    ensure_ascii=False).encode("utf-8")).hexdigest()
+    cached = _png_cache_dir() / f"{key}.png"
+    if cached.exists():
+        return cached.read_bytes()
+    png = vlc.vegalite_to_png(spec, scale=PNG_SCALE, ppi=PNG_PPI)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(png)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only checkout renders without the cache
+    return png
 
 
 def chart_html(spec: dict, element_id: str | None = None) -> str:
@@ -101,12 +126,22 @@ def html_and_png(spec: dict, **_metadata) -> dict[str, object]:
     return {"text/html": chart_html(spec), "image/png": png}
 
 
+def _display_unvalidated(chart, *args, **kwds):
+    """A chart's display bundle without re-validating its spec against the Vega-Lite JSON schema.
+    Validation costs about a second per render and format; the tests execute every chart cell
+    with it (outside Quarto), so a render under Quarto skips it."""
+    renderer = alt.renderers.get()
+    return renderer(chart.to_dict(validate=False, context={"pre_transform": False})) if renderer else None
+
+
 def setup() -> None:
     """Call once at the top of the report: theme, fonts, renderer."""
     register_theme()
     _register_fonts()
     alt.renderers.register(RENDERER_NAME, html_and_png)
     alt.renderers.enable(RENDERER_NAME)
+    if output_format() is not None:
+        alt.TopLevelMixin._repr_mimebundle_ = _display_unvalidated
 
 
 def vega_bundle_script() -> str:

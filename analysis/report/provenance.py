@@ -77,19 +77,24 @@ def _text(value) -> str | None:
     return None if value is None or (isinstance(value, float) and value != value) or str(value) in ("", "<NA>", "nan") else str(value)
 
 
+def _record_evidence(r: dict) -> Evidence | None:
+    sid = _text(r.get("source_id"))
+    if sid is None:
+        return None
+    printed = next((_text(r.get(c)) for c in AS_PRINTED_COLUMNS if _text(r.get(c))), None)
+    return Evidence(sid, printed, _text(r.get("quote")))
+
+
 def evidence_of(rows) -> list[Evidence]:
     """Evidence from clean rows: a DataFrame, a Series (one row) or a list of either."""
     if isinstance(rows, (list, tuple)):
-        return [e for part in rows for e in evidence_of(part)]
-    frame = rows.to_frame().T if isinstance(rows, pd.Series) else rows
-    out = []
-    for _, r in frame.iterrows():
-        sid = _text(r.get("source_id"))
-        if sid is None:
-            continue
-        printed = next((_text(r.get(c)) for c in AS_PRINTED_COLUMNS if _text(r.get(c))), None)
-        out.append(Evidence(sid, printed, _text(r.get("quote"))))
-    return list(dict.fromkeys(out))
+        return list(dict.fromkeys(e for part in rows for e in evidence_of(part)))
+    if isinstance(rows, pd.Series):
+        records = [rows.to_dict()]
+    else:
+        cols = [c for c in ("source_id", "quote", *AS_PRINTED_COLUMNS) if c in rows.columns]
+        records = rows[cols].to_dict("records")
+    return list(dict.fromkeys(e for e in map(_record_evidence, records) if e is not None))
 
 
 def describe_source(source_id: str) -> str:
