@@ -11,21 +11,18 @@ and a date already past means an edition the data do not have yet ("overdue").
 
 from __future__ import annotations
 
-import calendar
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.cleaning import SCHEMAS
 from analysis.listing import MISSING, markdown_table, md_escape, text_table, to_python
 from analysis.paths import ProjectPaths
+from analysis.sources import SidecarUnreadable, parse_partial_date, read_sidecar
 
 SERIES_TABLES = ("venture_investment", "indicators")
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 @dataclass(frozen=True)
@@ -56,36 +53,24 @@ class SeriesStatus:
         return self.next_edition is not None and self.next_edition.overdue(today)
 
 
-def parse_partial_date(text: str) -> date | None:
-    """The last day of 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'; None for anything else (not a guess)."""
-    m = _PARTIAL_DATE.match(text.strip())
-    if not m:
-        return None
-    year, month, day = int(m[1]), m[2], m[3]
-    try:
-        if month is None:
-            return date(year, 12, 31)
-        if day is None:
-            return date(year, int(month), calendar.monthrange(year, int(month))[1])
-        return date(year, int(month), int(day))
-    except ValueError:
-        return None
-
-
-def _as_text(value: object) -> str:
-    """YAML reads an unquoted 2025-06-01 as a date and 2025 as an int; the field means the text."""
-    return value.isoformat() if isinstance(value, date) else str(value)
+def last_day_of(text: str) -> date | None:
+    """The last day 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' can mean; None for anything else (not a guess)."""
+    span = parse_partial_date(text.strip())
+    return span[1] if span else None
 
 
 def next_expected(raw: Path, source_id: str) -> NextEdition | None:
-    """``next_expected`` from the source's sidecar(s), read with yaml.safe_load; None when absent.
-    The field is validated by analysis.sources on main; here an unreadable value is shown, not fatal."""
+    """``next_expected`` from the source's sidecar(s), read as the build reads them (dates stay
+    text); None when absent. The build has already refused a malformed sidecar, so here an
+    unreadable one is shown as absent, not fatal: status is a report, not a gate."""
     for sidecar in sorted((raw / source_id).glob("*.meta.yaml")):
-        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
-        value = meta.get("next_expected") if isinstance(meta, dict) else None
+        try:
+            meta = read_sidecar(sidecar)
+        except SidecarUnreadable:
+            continue
+        value = meta.get("next_expected")
         if value is not None and str(value).strip():
-            text = _as_text(value)
-            return NextEdition(text, parse_partial_date(text))
+            return NextEdition(str(value), last_day_of(str(value)))
     return None
 
 

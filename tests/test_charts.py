@@ -3,7 +3,6 @@ gaps stay gaps, every mark links to its source, and computed figures equal the a
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from analysis.report import charts, density, hospitals, investment, provenance, response

@@ -1,7 +1,6 @@
 """The FX snapshot: cross rates from hand-made ECB-shaped data, trading days only."""
 
 import datetime as dt
-import io
 import zipfile
 
 import pandas as pd

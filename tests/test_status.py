@@ -10,7 +10,7 @@ from test_datadiff import vc, write_table
 
 from analysis import cli
 from analysis.paths import ProjectPaths
-from analysis.status import parse_partial_date, render_markdown, render_text, series_status
+from analysis.status import last_day_of, render_markdown, render_text, series_status
 
 TODAY = date(2025, 6, 15)
 
@@ -95,7 +95,7 @@ def test_unreadable_next_expected_is_shown_not_fatal(project):
     ("2025-13", None), ("2025-02-30", None), ("soon", None), ("25", None),
 ])
 def test_partial_dates_end_on_their_last_day(text, last_day):
-    assert parse_partial_date(text) == last_day
+    assert last_day_of(text) == last_day
 
 
 def test_cli_status_with_a_fixed_day(project, capsys):

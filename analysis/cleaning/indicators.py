@@ -20,7 +20,6 @@ from analysis.schema import Column, TableSchema
 from analysis.sources import RawSource
 from analysis.units import UnitParseError, parse_quantity, with_header_unit
 
-TOPICS = ("밀집", "투자", "병원협력")
 # What each unit kind may parse to. Counts may be printed with a counter word (개, 명, 곳) or bare.
 UNIT_KINDS = {
     "count": {None, "count"},

@@ -24,7 +24,6 @@ from analysis.report.target import output_format
 FONT = "Noto Sans CJK KR"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
 COLORS = {"MA": "#A41034", "Boston": "#A41034", "KR": "#0F4C81", "US": "#8C8C8C", "other": "#BDBDBD"}
-REGION_LABELS = {"MA": "매사추세츠", "Boston": "보스턴", "KR": "한국", "US": "미국"}
 WIDTH = 600
 HEIGHT = 320
 # PNG for Typst: Typst sizes an image by its pixel density. vl-convert writes width*scale*ppi/72 pixels

@@ -51,9 +51,6 @@ def latest_sector_year(ind: pd.DataFrame) -> int:
     return int(rows["year"].max())
 
 
-def capital_region_counts(rh: pd.DataFrame) -> dict[str, tuple[int, int]]:
-    """Round -> (hospitals in 수도권, hospitals)."""
-    return {rnd: (int(rows["capital_region"].sum()), len(rows)) for rnd, rows in rh.groupby("round")}
 
 
 def capital_region(rh: pd.DataFrame, rnd: str) -> dict:

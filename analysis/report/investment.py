@@ -18,7 +18,6 @@ MA_OLD_SERIES = "ma_biopharma_vc_massbio"
 # Korea: the ministry's restated series (venture-capital firms + 신기술사업금융, 2019 on) and KVCA's.
 KR_SERIES = "kr_bio_medical_vc_mss"
 KR_KVCA_SERIES = "kr_bio_medical_vc_kvca"
-KR_TOTAL_SERIES = "kr_all_vc_kvca"
 VENTURE_LABELS = {
     MA_SERIES: "매사추세츠 본사 바이오제약 (MassBio 현재 기준)",
     MA_OLD_SERIES: "매사추세츠 바이오제약 (MassBio 이전 기준)",

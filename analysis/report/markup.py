@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 from urllib.parse import quote
 
-from analysis.urls import UnsafeURL, check_url  # noqa: F401  (re-exported: the report catches it)
+from analysis.urls import UnsafeURL, check_url  # noqa: F401  (re-exported: link() raises it)
 
 MISSING = "—"
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character

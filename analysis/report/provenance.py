@@ -20,7 +20,6 @@ import base64
 import html
 import itertools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -286,7 +285,3 @@ def annotate(df: pd.DataFrame) -> pd.DataFrame:
     out["href"] = [f"#{anchor(s)}" if isinstance(s, str) else None for s in ids]
     return out
 
-
-def cited_sources(values: Iterable) -> set[str]:
-    """The source ids behind a set of cited figures (for tests and summaries)."""
-    return {s for v in values if isinstance(v, Cited) for s in v.sources}

@@ -24,8 +24,6 @@ def output_format() -> str | None:
         return None
 
 
-def is_html() -> bool:
-    return output_format() in ("html", None)
 
 
 def is_print() -> bool:
