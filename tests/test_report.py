@@ -75,23 +75,30 @@ def test_a_bare_inline_figure_is_caught(tmp_path):
     assert type(prov.label("2024년 보스턴")).__name__ == "Label"
 
 
-@pytest.mark.slow
-def test_every_chart_reaches_the_newest_year_of_its_series(executed):
-    """A chart whose last year is older than its series' newest year in the clean data hides data."""
+def chart_specs(executed) -> list[tuple[qmd.Cell, dict]]:
+    """The Vega-Lite spec of every figure cell, as embedded in its HTML output."""
     import json
-    import re
 
-    from analysis.report.data import load_all
-
-    tables = load_all()
     nb, executable = executed
-    checked = 0
+    out = []
     for cell, src in zip(nb.cells, executable):
         if not src.options.get("label", "").startswith("fig-"):
             continue
         html = next(o["data"]["text/html"] for o in cell.outputs if o.output_type in ("display_data", "execute_result")
                     and "text/html" in o["data"])
         spec = json.loads(re.search(r"vegaEmbed\(\"#[\w-]+\", (\{.*\}), \{\"actions\"", html, re.S).group(1).replace("<\\/", "</"))
+        out.append((src, spec))
+    return out
+
+
+@pytest.mark.slow
+def test_every_chart_reaches_the_newest_year_of_its_series(executed):
+    """A chart whose last year is older than its series' newest year in the clean data hides data."""
+    from analysis.report.data import load_all
+
+    tables = load_all()
+    checked = 0
+    for src, spec in chart_specs(executed):
         rows = [r for values in spec.get("datasets", {}).values() for r in values if r.get("series_id") and r.get("value") is not None]
         for (series, period), group in _group(rows).items():
             table = tables["venture_investment"] if series in set(tables["venture_investment"]["series_id"]) else tables["indicators"]
@@ -102,6 +109,26 @@ def test_every_chart_reaches_the_newest_year_of_its_series(executed):
             assert drawn == int(clean["year"].max()), f"{src.options['label']}: {series} {period} drawn to {drawn}, data to {int(clean['year'].max())}"
             checked += 1
     assert checked >= 10
+
+
+# The HTML page's text column (Quarto's default theme at a desktop width) is about 800 px; a wider
+# chart is cut off behind a scroll bar, as the summary's three panels once were.
+HTML_COLUMN_PX = 780
+
+
+@pytest.mark.slow
+def test_every_chart_fits_the_html_text_column(executed):
+    import vl_convert as vlc
+
+    specs = chart_specs(executed)
+    assert len(specs) >= 13
+    too_wide = []
+    for src, spec in specs:
+        svg = vlc.vegalite_to_svg(spec)
+        width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
+        if width > HTML_COLUMN_PX:
+            too_wide.append(f"{Path(src.file).name}:{src.line} ({src.options['label']}): {width:.0f} px")
+    assert not too_wide, f"wider than the {HTML_COLUMN_PX} px column: {too_wide}"
 
 
 def _group(rows):

@@ -192,8 +192,9 @@ def _tooltip(value_title: str, fmt: str, first: tuple = ("label",)) -> list:
 
 
 def _color(colors: dict[str, str], field: str = "label", title=None) -> alt.Color:
+    # More than three entries side by side outgrow the page column: two to a row then.
     return alt.Color(f"{field}:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), title=title,
-                     legend=alt.Legend(orient="top", labelLimit=260))
+                     legend=alt.Legend(orient="top", labelLimit=260, columns=2 if len(colors) > 3 else alt.Undefined))
 
 
 def lines(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str], fmt: str = ",.1f",
@@ -214,16 +215,18 @@ def lines(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: 
 
 
 def year_bars(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str], fmt: str = ",.0f",
-              years: list[int] | None = None, width: int = WIDTH, height: int = HEIGHT) -> alt.Chart:
+              years: list[int] | None = None, y_max: float | None = None, width: int = WIDTH,
+              height: int = HEIGHT) -> alt.Chart:
     """Bars by year, grouped by label; a year without a figure is an empty slot on the axis
-    (every year from the first to the last, unless ``years`` names the slots)."""
+    (every year from the first to the last, unless ``years`` names the slots). ``y_max`` fixes
+    the top of the axis (100 for a share), so a bar's height reads against the whole."""
     data = _frame(df)
     have = data["year"].dropna().astype(int)
     domain = years or list(range(int(have.min()), int(have.max()) + 1))
     return alt.Chart(data.dropna(subset=["value"])).mark_bar(cursor="pointer").encode(
         x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=alt.Axis(title=None, labelAngle=0)),
         xOffset=alt.XOffset("label:N", scale=alt.Scale(domain=list(colors))),
-        y=alt.Y("value:Q", title=y_title),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, y_max]) if y_max is not None else alt.Undefined),
         color=_color(colors), href="href:N", tooltip=_tooltip(y_title, fmt),
     ).properties(width=width, height=height, title=_title(title, subtitle))
 
@@ -323,4 +326,8 @@ def timeline(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, s
 
 def summary_panels(panels: list[alt.TopLevelMixin], title: str, subtitle: str) -> alt.HConcatChart:
     """The summary's small multiples: one small chart per finding, side by side."""
-    return alt.hconcat(*panels, title=_title(title, subtitle), spacing=14).resolve_scale(color="independent", shape="independent")
+    # One legend entry per line: side by side, the long series names would push the last panel
+    # off a page column.
+    return (alt.hconcat(*panels, title=_title(title, subtitle), spacing=14)
+            .resolve_scale(color="independent", shape="independent")
+            .configure_legend(columns=1))
