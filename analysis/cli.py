@@ -49,13 +49,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from analysis import fingerprint  # noqa: PLC0415 - standard library only: a no-op build stays fast
 
     paths = ProjectPaths.from_env(args.root)
-    force = fingerprint.forced(getattr(args, "force", False)) or args.data_docs
-    reason = None if force else fingerprint.stale(paths)
-    if not force and reason is None:
-        print("build: nothing changed since the last build (raw data, suites, build code and dependencies match; "
-              "data/clean/ verified) — skipped; --force rebuilds", file=sys.stderr)
-        return 0
-    if reason:
+    if not (fingerprint.forced(args.force) or args.data_docs):
+        reason = fingerprint.stale(paths)
+        if reason is None:
+            print("build: nothing changed since the last build (raw data, suites, build code and dependencies match; "
+                  "data/clean/ verified) — skipped; --force rebuilds", file=sys.stderr)
+            return 0
         print(f"build: {reason}", file=sys.stderr)
     from analysis.pipeline import build  # noqa: PLC0415 - keep `--help` fast
 
@@ -118,7 +117,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         return 3
     # Quarto's pre-render hook runs the build and the gate; running it here too would do it twice.
     env = dict(os.environ, QUARTO_PYTHON=os.environ.get("QUARTO_PYTHON", sys.executable))
-    if getattr(args, "force", False):
+    if args.force:
         env["BOSTON_REPORT_FORCE"] = "1"  # the pre-render then rebuilds even when nothing changed
     cmd = [quarto, "render", str(paths.report)] + (["--to", args.to] if args.to else [])
     print("$ " + " ".join(cmd), file=sys.stderr)
@@ -220,7 +219,7 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--today", type=_date, default=None, help="compute as of this date (YYYY-MM-DD; default today)")
     st.set_defaults(func=cmd_status)
     pr = sub.add_parser("prerender", help="what Quarto's pre-render runs (build + gate)")
-    pr.set_defaults(func=cmd_prerender, data_docs=False)
+    pr.set_defaults(func=cmd_prerender, data_docs=False, force=False)
     return p
 
 

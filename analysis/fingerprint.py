@@ -32,6 +32,10 @@ def _hash_files(files: list[Path], root: Path) -> str:
     return h.hexdigest()
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _files(folder: Path, pattern: str = "*") -> list[Path]:
     return [p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts] if folder.is_dir() else []
 
@@ -49,16 +53,14 @@ def inputs(paths: ProjectPaths, code_root: Path = PACKAGE_ROOT) -> dict[str, str
         "raw data and sidecars": _hash_files(_files(paths.raw), paths.root),
         "expectation suites": _hash_files(_files(paths.expectations, "*.json"), paths.root),
         "build code": _hash_files(build_code_files(code_root), code_root),
-        "locked dependencies": hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "none",
+        "locked dependencies": _sha256(lock) if lock.exists() else "none",
         "python": f"{sys.version_info.major}.{sys.version_info.minor}",
     }
 
 
 def outputs(paths: ProjectPaths) -> dict[str, str]:
-    out = {str(p.relative_to(paths.root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in _files(paths.clean)}
-    if paths.validation_summary.exists():
-        out[str(paths.validation_summary.relative_to(paths.root))] = hashlib.sha256(paths.validation_summary.read_bytes()).hexdigest()
-    return out
+    written = _files(paths.clean) + ([paths.validation_summary] if paths.validation_summary.exists() else [])
+    return {str(p.relative_to(paths.root)): _sha256(p) for p in written}
 
 
 def path(paths: ProjectPaths) -> Path:

@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 from urllib.parse import quote
 
+from analysis.listing import MISSING, one_line
 from analysis.urls import UnsafeURL, check_url  # noqa: F401  (re-exported: link() raises it)
 
-MISSING = "—"
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
-_LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 # Characters kept as they are in a link target: RFC 3986 unreserved and reserved characters, minus
 # those that can end or break a Markdown link or an HTML attribute: ( ) < > " ' ` space \ | [ ] { } ^.
@@ -49,18 +47,13 @@ class Markup(str):
         return Markup(str.join(self, (str(escape(p)) for p in parts)))
 
 
-def _is_missing(value) -> bool:
+def is_blank(value) -> bool:
+    """No value: None, NaN, or what pandas writes for one ('', '<NA>', 'nan', 'NaT')."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
     return str(value) in ("", "<NA>", "nan", "NaT")
-
-
-def one_line(text: str) -> str:
-    """Newlines would end a table row or start a new block; other control characters are noise."""
-    text = _LINE_BREAKS.sub(" ", text)
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
 
 
 def escape(value) -> Markup:
@@ -73,7 +66,7 @@ def escape(value) -> Markup:
 
 def cell(value) -> Markup:
     """A table cell: escaped text, or '—' for a missing value (never 'nan', never empty)."""
-    return Markup(MISSING) if _is_missing(value) else escape(value)
+    return Markup(MISSING) if is_blank(value) else escape(value)
 
 
 def strong(value) -> Markup:

@@ -73,7 +73,7 @@ class Evidence:
 
 
 def _text(value) -> str | None:
-    return None if value is None or (isinstance(value, float) and value != value) or str(value) in ("", "<NA>", "nan") else str(value)
+    return None if m.is_blank(value) else str(value)
 
 
 def _record_evidence(r: dict) -> Evidence | None:
