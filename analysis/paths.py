@@ -46,6 +46,21 @@ class ProjectPaths:
     def report(self) -> Path:
         return self.root / "report"
 
+    @property
+    def output(self) -> Path:
+        """Quarto's output-dir (the root _quarto.yml): everything one render writes."""
+        return self.root / "_output"
+
+    @property
+    def rendered(self) -> Path:
+        """The rendered report: index.html and index.pdf (Quarto keeps the input's folder)."""
+        return self.output / "report"
+
+    @property
+    def site(self) -> Path:
+        """The published site, assembled from a render by `boston-report site`."""
+        return self.root / "_site"
+
     def relative(self, path: Path) -> str:
         """Paths in messages are relative to the project, as an analyst would type them."""
         try:

@@ -1,14 +1,21 @@
 """Quarto `post-render`: remove the CDN jQuery/RequireJS loaders Quarto adds to pages with script
-outputs, and fail if the HTML still references anything remote (see analysis/offline.py)."""
+outputs, fail if the HTML still references anything remote (see analysis/report/offline.py), and
+record which edition this render is (date, commit, data) next to the report, for the site."""
 
 import os
 import sys
 from pathlib import Path
 
+from analysis.paths import ProjectPaths
+from analysis.report import edition
 from analysis.report.offline import main
 
-out_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_output"))
+paths = ProjectPaths.from_env(os.environ.get("BOSTON_REPORT_ROOT") or Path(__file__).resolve().parent.parent)
+out_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", paths.output))
 files = [f for f in os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines() if f]
 if not files:
-    files = [str(p) for p in out_dir.glob("*.html")]
-sys.exit(main(files))
+    files = [str(p) for p in out_dir.rglob("*.html")]
+code = main(files)
+if code == 0 and paths.rendered.is_dir():
+    (paths.rendered / edition.RECORD).write_text(edition.current(paths.root).to_json(), encoding="utf-8")
+sys.exit(code)

@@ -12,6 +12,7 @@ REPORT = Path(__file__).resolve().parent
 
 try:
     from analysis.report.charts import vega_bundle_script
+    from analysis.report.head import write_open_graph
     from analysis.cli import main
 except ImportError as exc:
     print(f"pre-render: cannot import the project's 'analysis' package with {sys.executable} ({exc}).\n"
@@ -22,4 +23,6 @@ code = main(["--root", str(REPORT.parent), "prerender"])
 if code == 0:
     # One local copy of Vega/Vega-Lite/vega-embed for the whole HTML page (no CDN).
     (REPORT / "_vega-bundle.html").write_text(vega_bundle_script(), encoding="utf-8")
+    # og:title and og:description from index.qmd's front matter, for a shared link's preview.
+    write_open_graph(REPORT / "index.qmd")
 sys.exit(code)

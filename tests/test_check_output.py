@@ -15,6 +15,7 @@ import yaml
 
 from analysis.report import check_output as co
 from analysis.report.charts import vega_bundle_script
+from analysis.report.qmd import document_config
 
 from conftest import ROOT
 
@@ -104,7 +105,7 @@ def test_math_elements_are_found_and_the_report_turns_tex_dollars_off():
     assert co.math_elements('<math><mi>x</mi></math>') and co.math_elements('<script src="mathjax/tex-chtml.js"></script>')
     assert co.math_elements("<script>if (a<Math.abs(b)) {}</script><p class='mathematics'>x</p>") == []
     # The methods appendix writes '$B/$M' in prose: with the report's reader it stays text.
-    reader = yaml.safe_load((ROOT / "report" / "_quarto.yml").read_text(encoding="utf-8"))["from"]
+    reader = document_config(ROOT)["from"]
     prose = "표기 해석: $B/$M, 약·여·이상; US$4.8 billion and $7.67B."
     assert co.math_elements(pypandoc.convert_text(prose, "html", format="markdown"))  # Pandoc's default would
     assert co.math_elements(pypandoc.convert_text(prose, "html", format=reader)) == []
@@ -127,8 +128,20 @@ def page(tmp_path: Path, body: str, head: str = "") -> Path:
     return path
 
 
-CHART = ('<div id="c1" class="boston-chart"></div><script>vegaEmbed("#c1", {"mark": "bar", "data": {"values": [{"a": 1}]}, '
-         '"encoding": {"x": {"field": "a", "type": "quantitative"}}}, {"actions": false, "renderer": "svg"}).catch(console.error);</script>')
+def chart(spec: dict, element_id: str = "c1") -> str:
+    import json
+
+    return (f'<div id="{element_id}" class="boston-chart"></div><script>bostonChart("#{element_id}", {json.dumps(spec)}, '
+            '{"actions": false, "renderer": "svg"}).catch(console.error);</script>')
+
+
+BAR = {"mark": "bar", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+CHART = chart(BAR)
+# Three 250 px panels side by side, with a long title: about 800 px wide as built.
+PANELS = {"title": {"text": "세 요인 모두에서 격차가 크다: 고용, 바이오 VC, 연구중심병원의 수도권 비중을 나란히 보면", "subtitle": ["왼쪽부터 밀집·투자·병원협력"]},
+          "hconcat": [dict(BAR, width=250, encoding={"x": {"field": "a", "type": "quantitative"},
+                                                       "y": {"field": "b", "type": "nominal", "axis": {"labels": n == 0}}})
+                      for n in range(3)]}
 
 
 def test_a_clean_offline_page_passes(tmp_path):
@@ -184,7 +197,7 @@ def test_charts_emit_what_each_format_needs(tmp_path, monkeypatch):
         if fmt == "html":
             # Markdown holding raw HTML: a text/html output would make Quarto add its CDN loaders.
             assert list(bundle) == ["text/markdown"]
-            assert bundle["text/markdown"].startswith("```{=html}\n<div id=") and "vegaEmbed(" in bundle["text/markdown"]
+            assert bundle["text/markdown"].startswith("```{=html}\n<div id=") and "bostonChart(" in bundle["text/markdown"]
         else:
             assert list(bundle) == ["image/png"] and base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     monkeypatch.delenv("QUARTO_EXECUTE_INFO")
@@ -192,3 +205,32 @@ def test_charts_emit_what_each_format_needs(tmp_path, monkeypatch):
     info.write_text("not json", encoding="utf-8")
     monkeypatch.setenv("QUARTO_EXECUTE_INFO", str(info))
     assert charts.output_format() is None
+
+
+def test_side_by_side_panels_stack_to_fit_a_phone_and_the_pdf_spec_is_untouched(tmp_path):
+    """At 390 px the three panels (about 800 px as built) are drawn one under another with their
+    title wrapped; at 1280 px they stay side by side. The spec in the page is not changed (the PNG
+    for the PDF is made from the same spec)."""
+    needs_chromium()
+    path = page(tmp_path, chart(PANELS))
+    wide = co.browse(path, CHROMIUM, 1280)
+    narrow = co.browse(path, CHROMIUM, 390)
+    assert wide["svgs"] == narrow["svgs"] == 1 and wide["errors"] == narrow["errors"] == []
+    assert wide["wide"] == [] and narrow["wide"] == [], narrow
+    assert narrow["page"] <= narrow["viewport"]
+    assert '"hconcat": [' in path.read_text(encoding="utf-8")
+
+
+def test_a_chart_that_cannot_fit_a_phone_is_named(tmp_path):
+    """A title word longer than the column cannot wrap: the check names the chart and its width."""
+    needs_chromium()
+    spec = dict(BAR, width=200, title="Massachusetts" * 8)
+    f = co.check_html(page(tmp_path, chart(spec, "c9")), charts=1, chromium=CHROMIUM)
+    assert any("at 390 px: chart c9 is" in p and "px column" in p for p in f.problems), f.problems
+    assert not any("at 1280 px: chart c9" in p for p in f.problems), f.problems
+
+
+def test_a_page_wider_than_a_phone_is_found(tmp_path):
+    needs_chromium()
+    f = co.check_html(page(tmp_path, CHART + '<div style="width:900px">wide</div>'), charts=1, chromium=CHROMIUM)
+    assert any("at 390 px: the page is" in p for p in f.problems), f.problems

@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import cli, datadiff
+from analysis import cli
+from analysis.review import datadiff
 from analysis.cleaning import SCHEMAS
-from analysis.datadiff import LatestYearMove, VerdictChange, compute, relative_change, render_markdown, render_text
-from analysis.listing import md_escape
+from analysis.review.datadiff import LatestYearMove, VerdictChange, compute, relative_change, render_markdown, render_text
+from analysis.review.listing import md_escape
 from analysis.paths import ProjectPaths
 from analysis.schema import write_csv
 

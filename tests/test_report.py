@@ -16,6 +16,8 @@ from conftest import ROOT
 
 REPORT = ROOT / "report"
 INDEX = REPORT / "index.qmd"
+# Every document the project renders: the report and the site's pages (landing, English summary).
+DOCUMENTS = tuple(__import__("yaml").safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["project"]["render"])
 
 
 def notebook_for(path: Path) -> tuple[nbformat.NotebookNode, list[qmd.Cell]]:
@@ -86,7 +88,7 @@ def chart_specs(executed) -> list[tuple[qmd.Cell, dict]]:
             continue
         html = next(o["data"]["text/html"] for o in cell.outputs if o.output_type in ("display_data", "execute_result")
                     and "text/html" in o["data"])
-        spec = json.loads(re.search(r"vegaEmbed\(\"#[\w-]+\", (\{.*\}), \{\"actions\"", html, re.S).group(1).replace("<\\/", "</"))
+        spec = json.loads(re.search(r"(?:vegaEmbed|bostonChart)\(\"#[\w-]+\", (\{.*\}), \{\"actions\"", html, re.S).group(1).replace("<\\/", "</"))
         out.append((src, spec))
     return out
 
@@ -148,12 +150,13 @@ def test_figure_cells_emit_html_and_png(executed):
         bundles = [o["data"] for o in cell.outputs if o.output_type in ("display_data", "execute_result")]
         assert any("text/html" in b and "image/png" in b for b in bundles), f"{src.file}:{src.line}: chart lacks html or png"
         html = next(b["text/html"] for b in bundles if "text/html" in b)
-        assert "cdn." not in html and "https://" not in html.split("vegaEmbed")[0], "chart HTML must not load anything remote"
+        assert "cdn." not in html and "https://" not in html.split("bostonChart")[0], "chart HTML must not load anything remote"
         assert src.options.get("fig-cap"), f"{src.file}:{src.line}: figure without caption"
 
 
-def test_no_figure_typed_by_hand_in_prose():
-    assert qmd.hand_typed_numbers(INDEX) == []
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_no_figure_typed_by_hand_in_prose(document):
+    assert qmd.hand_typed_numbers(ROOT / document) == []
 
 
 def test_hand_typed_number_detector_catches_figures(tmp_path):
@@ -172,12 +175,10 @@ def test_sources_appendix_lists_every_sidecar():
 
 
 def test_quarto_project_is_configured_for_offline_html_and_korean_pdf():
-    import yaml
-
-    cfg = yaml.safe_load((REPORT / "_quarto.yml").read_text(encoding="utf-8"))
-    assert cfg["project"]["pre-render"] == "_prerender.py"
-    assert cfg["project"]["post-render"] == "_postrender.py"
-    assert cfg["format"]["html"]["include-in-header"] == "_vega-bundle.html"
+    cfg = qmd.document_config(ROOT)
+    assert cfg["project"]["pre-render"] == "report/_prerender.py" and (ROOT / cfg["project"]["pre-render"]).exists()
+    assert cfg["project"]["post-render"] == "report/_postrender.py" and (ROOT / cfg["project"]["post-render"]).exists()
+    assert cfg["format"]["html"]["include-in-header"] == ["_vega-bundle.html", "_og.html"]
     assert cfg["execute"]["freeze"] is False
     assert cfg["format"]["html"]["embed-resources"] is True
     assert cfg["format"]["typst"]["mainfont"] == "Noto Sans CJK KR"
@@ -186,3 +187,21 @@ def test_quarto_project_is_configured_for_offline_html_and_korean_pdf():
     assert cfg["lang"] == "ko"
     assert "-tex_math_dollars" in cfg["from"], "prose must never become math"
     assert cfg["format"]["html"]["css"] == "provenance.css" and (REPORT / "provenance.css").exists()
+    assert cfg["format"]["html"]["format-links"][0] == {"format": "typst", "text": "PDF", "icon": "file-pdf"}
+    assert cfg["description"] and "{python}" not in cfg["description"]
+
+
+def test_one_quarto_project_at_the_root_renders_the_report():
+    """`quarto render` at the root and `quarto render report` are one project (Quarto finds the
+    nearest _quarto.yml above report/): there is no second project file to drift, and every
+    document the root renders is a report page whose settings come from report/_metadata.yml."""
+    import yaml
+
+    root_cfg = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    assert sorted(root_cfg) == ["project"], "the root holds the project only; formats live beside the documents"
+    assert not list(REPORT.rglob("_quarto.yml")) and not list(REPORT.rglob("_quarto.yaml")), "a second project under report/"
+    assert root_cfg["project"]["render"][0] == "report/index.qmd"
+    for doc in root_cfg["project"]["render"]:
+        assert (ROOT / doc).exists() and doc.startswith("report/"), doc
+    site_pages = [d for d in root_cfg["project"]["render"] if d.startswith("report/site/")]
+    assert site_pages and all("typst" not in qmd.document_config(ROOT, d)["format"] for d in site_pages), "site pages are HTML only"

@@ -10,7 +10,7 @@ from test_datadiff import vc, write_table
 
 from analysis import cli
 from analysis.paths import ProjectPaths
-from analysis.status import last_day_of, render_markdown, render_text, series_status
+from analysis.review.status import last_day_of, render_markdown, render_text, series_status
 
 TODAY = date(2025, 6, 15)
 

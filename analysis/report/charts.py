@@ -4,8 +4,9 @@
 - Korean font (Noto Sans CJK KR) in HTML and in the PNGs that go into the Typst PDF.
 - Quarto ignores the Vega-Lite mimetype, so the renderer emits per format what Quarto needs: a
   raw-HTML block (interactive) for HTML and a PNG for the PDF (see :func:`html_and_png`).
-- The HTML output references a global ``vegaEmbed`` that the report loads once from a local bundle
-  (``vega_bundle_script``); no chart carries its own copy and nothing is fetched from a CDN.
+- The HTML output calls a global ``bostonChart`` (``chart-fit.js``: ``vegaEmbed``, then the chart
+  narrowed until it fits its column, e.g. on a phone) that the report loads once, with Vega, from a
+  local bundle (``vega_bundle_script``); no chart carries its own copy and nothing is fetched from a CDN.
 """
 
 from __future__ import annotations
@@ -97,12 +98,12 @@ def chart_png(spec: dict) -> bytes:
 
 
 def chart_html(spec: dict, element_id: str | None = None) -> str:
-    """A div and a call to the page's one shared ``vegaEmbed`` (see :func:`vega_bundle_script`)."""
+    """A div and a call to the page's one shared ``bostonChart`` (see :func:`vega_bundle_script`)."""
     element_id = element_id or f"boston-vis-{next(_ids)}"
     payload = json.dumps(spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     return (
         f'<div id="{element_id}" class="boston-chart"></div>\n'
-        f'<script type="text/javascript">vegaEmbed("#{element_id}", {payload}, '
+        f'<script type="text/javascript">bostonChart("#{element_id}", {payload}, '
         '{"actions": false, "renderer": "svg"}).catch(console.error);</script>'
     )
 
@@ -143,11 +144,15 @@ def setup() -> None:
         alt.TopLevelMixin._repr_mimebundle_ = _display_unvalidated
 
 
+FIT_SCRIPT = Path(__file__).with_name("chart-fit.js")
+
+
 def vega_bundle_script() -> str:
-    """Vega, Vega-Lite and vega-embed in one inline script (from vl-convert, no network)."""
+    """Vega, Vega-Lite and vega-embed (from vl-convert, no network), then ``bostonChart``, which
+    draws a chart and narrows it until it fits its column (chart-fit.js), in one inline script."""
     import vl_convert as vlc  # noqa: PLC0415
 
-    return f'<script type="text/javascript">\n{vlc.javascript_bundle()}\n</script>\n'
+    return f'<script type="text/javascript">\n{vlc.javascript_bundle()}\n{FIT_SCRIPT.read_text(encoding="utf-8")}\n</script>\n'
 
 
 # --------------------------------------------------------------------------- chart builders

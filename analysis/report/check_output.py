@@ -48,7 +48,7 @@ class Findings:
 
 
 def length_pt(value: str) -> float:
-    """'2.2cm' -> points (Typst margins as written in _quarto.yml)."""
+    """'2.2cm' -> points (Typst margins as written in report/index.qmd)."""
     m = re.fullmatch(r"\s*([\d.]+)\s*(pt|mm|cm|in)\s*", str(value))
     if not m:
         raise ValueError(f"not a length: {value!r}")
@@ -185,13 +185,34 @@ window.addEventListener("error", e => __bostonErrors.push("error: " + (e.message
 window.addEventListener("unhandledrejection", e => __bostonErrors.push("unhandled rejection: " + e.reason));
 document.addEventListener("securitypolicyviolation", e => __bostonErrors.push("blocked load: " + e.blockedURI + " (" + e.violatedDirective + ")"));
 (function () { const orig = console.error; console.error = function () { __bostonErrors.push("console.error: " + Array.from(arguments).join(" ")); return orig.apply(console, arguments); }; })();
-window.addEventListener("load", () => setTimeout(() => {
-  const charts = document.querySelectorAll(".boston-chart");
-  const drawn = Array.from(charts).filter(c => c.querySelector("svg"));
-  document.documentElement.setAttribute("data-boston-check", JSON.stringify({charts: charts.length, svgs: drawn.length, errors: __bostonErrors}));
-}, 2000));
+window.addEventListener("load", () => {
+  const started = Date.now();
+  const report = () => {
+    const charts = Array.from(document.querySelectorAll(".boston-chart"));
+    const pending = charts.filter(c => !["done", "failed"].includes(c.getAttribute("data-boston-fit")));
+    if (pending.length && Date.now() - started < 30000) return setTimeout(report, 250);
+    const drawn = charts.filter(c => c.querySelector("svg"));
+    // A chart wider than its column scrolls sideways or is cut off; so does a page wider than the window.
+    const wide = drawn.map(c => ({id: c.id, svg: Math.round(c.querySelector("svg").getBoundingClientRect().width), column: c.clientWidth}))
+                      .filter(w => w.svg > w.column + 1);
+    const seen = JSON.stringify({
+      charts: charts.length, svgs: drawn.length, pending: pending.length, wide: wide, errors: __bostonErrors,
+      viewport: window.innerWidth, page: document.documentElement.scrollWidth});
+    document.documentElement.setAttribute("data-boston-check", seen);
+    if (window.parent !== window) window.parent.postMessage(seen, "*");
+  };
+  setTimeout(report, 1000);
+});
 </script>
 """
+# The widths a reader opens the report at: a desktop browser and a phone (390 CSS px, as an iPhone 14).
+WIDTHS = (1280, 390)
+# Headless Chromium will not make a window narrower than 500 px, so the page is opened in a frame
+# of the width wanted, and its probe reports to this page.
+FRAME = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">
+<iframe src="{src}" style="border:0;width:{width}px;height:900px"></iframe>
+<script>window.addEventListener("message", e => document.documentElement.setAttribute("data-boston-check", e.data));</script>
+</body></html>"""
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-extensions", "--proxy-server=127.0.0.1:9",
                   "--host-resolver-rules=MAP * ~NOTFOUND", "--virtual-time-budget=60000", "--dump-dom")
@@ -211,8 +232,8 @@ def _without_network(cmd: list[str]) -> list[str]:
     return cmd
 
 
-def browse(html: Path, chromium: str) -> dict:
-    """Open a probed copy of the page offline and return what the probe saw."""
+def browse(html: Path, chromium: str, width: int = WIDTHS[0]) -> dict:
+    """Open a probed copy of the page offline, ``width`` CSS pixels wide, and return what the probe saw."""
     page = html.read_text(encoding="utf-8")
     head = re.search(r"<head[^>]*>", page, re.IGNORECASE)
     if not head:
@@ -220,7 +241,10 @@ def browse(html: Path, chromium: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         probed = Path(tmp) / html.name
         probed.write_text(page[: head.end()] + PROBE + page[head.end():], encoding="utf-8")
-        cmd = _without_network([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", probed.as_uri()])
+        frame = Path(tmp) / "frame-for-check.html"
+        frame.write_text(FRAME.format(src=probed.name, width=width), encoding="utf-8")
+        cmd = _without_network([chromium, *CHROMIUM_FLAGS, f"--window-size={max(width + 40, 600)},1000", f"--user-data-dir={tmp}/profile",
+                                frame.as_uri()])
         run = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     m = re.search(r'data-boston-check="([^"]*)"', run.stdout)
     if not m:
@@ -242,13 +266,27 @@ def check_html(html: Path, *, charts: int, chromium: str | None) -> Findings:
     if chromium is None:
         f.problems.append(f"{html.name}: Chromium not found (set CHROMIUM or install Debian's chromium): the page was not opened")
         return f
-    seen = browse(html, chromium)
+    for width in WIDTHS:
+        f.extend(_check_seen(html.name, browse(html, chromium, width), charts, width))
+    return f
+
+
+def _check_seen(name: str, seen: dict, charts: int, width: int) -> Findings:
+    """What the probe saw at one window width, as problems and a note."""
+    f = Findings()
+    at = f"{name} at {width} px"
     if seen["charts"] < charts or seen["svgs"] != seen["charts"]:
-        f.problems.append(f"{html.name}: {seen['svgs']} of {seen['charts']} chart(s) drew an SVG ({charts} expected)")
+        f.problems.append(f"{at}: {seen['svgs']} of {seen['charts']} chart(s) drew an SVG ({charts} expected)")
+    if seen.get("pending"):
+        f.problems.append(f"{at}: {seen['pending']} chart(s) still being fitted after 30 s")
+    for w in seen.get("wide", [])[:10]:
+        f.problems.append(f"{at}: chart {w['id']} is {w['svg']} px wide in a {w['column']} px column (it would scroll or be cut off)")
+    if seen.get("page", 0) > seen.get("viewport", width) + 1:
+        f.problems.append(f"{at}: the page is {seen['page']} px wide in a {seen['viewport']} px window (it scrolls sideways)")
     for error in seen["errors"][:10]:
-        f.problems.append(f"{html.name}: {_short(error)}")
-    f.notes.append(f"{html.name}: opened offline in {Path(chromium).name}: {seen['svgs']}/{seen['charts']} charts drew SVG, "
-                   f"{len(seen['errors'])} JavaScript error(s)")
+        f.problems.append(f"{at}: {_short(error)}")
+    f.notes.append(f"{at}: opened offline: {seen['svgs']}/{seen['charts']} charts drew SVG, {len(seen.get('wide', []))} wider than "
+                   f"their column, page {seen.get('page')} px in {seen.get('viewport')} px, {len(seen['errors'])} JavaScript error(s)")
     return f
 
 
@@ -256,13 +294,10 @@ def check_html(html: Path, *, charts: int, chromium: str | None) -> Findings:
 
 def expected_from_project(root: Path) -> dict:
     """What the rendered report must hold, from the clean data and the report's own sources."""
-    import yaml  # noqa: PLC0415
-
     from analysis.report import qmd  # noqa: PLC0415
     from analysis.report.data import load  # noqa: PLC0415
 
-    cfg = yaml.safe_load((root / "report" / "_quarto.yml").read_text(encoding="utf-8"))
-    margin = cfg["format"]["typst"]["margin"]
+    margin = qmd.document_config(root)["format"]["typst"]["margin"]
     cells = qmd.cells(root / "report" / "index.qmd")
     return {
         "claim_ids": sorted(load("claims", root)["claim_id"]),

@@ -20,12 +20,22 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 from urllib.parse import quote
 
-from analysis.listing import MISSING, one_line
 from analysis.urls import UnsafeURL, check_url  # noqa: F401  (re-exported: link() raises it)
+
+MISSING = "—"
+_LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """Data strings may hold newlines and control characters; a table row must stay one line."""
+    text = _LINE_BREAKS.sub(" ", text)
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
+
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
@@ -87,8 +97,29 @@ def href(value: str) -> str:
     return quote(check_url(value), safe=_URL_SAFE)
 
 
-def link(label, url: str) -> Markup:
-    return Markup(f"[{escape(label)}]({href(url)})")
+_RELATIVE = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!/)[A-Za-z0-9._~/#-]+$")
+
+
+def relative_href(value: str) -> str:
+    """A link within the site (``report/index.html#sec-x``): no scheme, no leading slash (the site
+    is served from a sub-path), only characters that cannot end a link target or an attribute."""
+    text = str(value)
+    if not _RELATIVE.match(text) or text.startswith("//"):
+        raise UnsafeURL(f"not a relative link within the site: {text!r}")
+    return text
+
+
+def link(label, url: str, *, relative: bool = False) -> Markup:
+    """A link: an absolute http(s) URL from data, or (``relative``) a page of the site itself."""
+    return Markup(f"[{escape(label)}]({relative_href(url) if relative else href(url)})")
+
+
+def code_block(text: str, language: str = "") -> Markup:
+    """Literal text shown as it is (a BibTeX entry): a fence longer than any run of backticks in
+    the text, so nothing in it can close the block."""
+    longest = max((len(run) for run in re.findall(r"`+", str(text))), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markup(f"{fence}{language and ' ' + language}\n{text}\n{fence}\n")
 
 
 def join(parts: Iterable, sep: str = ", ") -> Markup:

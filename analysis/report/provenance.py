@@ -37,14 +37,30 @@ _LABEL_NUMBER = re.compile(r"\d[\d,.]*")
 _ALLOWED_IN_LABEL = re.compile(r"^(19\d\d|20\d\d|\d)$")
 _DATES = re.compile(r"\b(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?\b")
 
-_state: dict = {"sources": None, "numbers": {}}
+_state: dict = {"sources": None, "numbers": {}, "report": ""}
 _tip_ids = itertools.count(1)
 
 
-def setup(sources: pd.DataFrame) -> None:
-    """Register the clean sources table (call once, in the report's setup cell)."""
+def setup(sources: pd.DataFrame, report: str = "") -> None:
+    """Register the clean sources table (call once, in the report's setup cell). ``report`` is the
+    relative address of the report for a page that is not the report itself (a site page): its
+    figures then link to the source entries in the report's appendix."""
     _state["sources"] = sources.set_index("source_id", drop=False)
     _state["numbers"] = source_numbers(sources)
+    _state["report"] = report
+
+
+def target(fragment: str) -> str:
+    """Where a link to a part of the report goes from the page being rendered."""
+    return f"{_state['report']}#{fragment}"
+
+
+def ref(section_id: str, name: str) -> "Label":
+    """A reference to a report section: Quarto's cross-reference in the report ('섹션 3'), a link
+    named after the section on a site page (where the cross-reference has nothing to resolve)."""
+    if not _state["report"]:
+        return Label(f"@{m.code(section_id).strip('`')}")
+    return Label(m.link(name, target(section_id), relative=True))
 
 
 def _sources() -> pd.DataFrame:
@@ -171,7 +187,7 @@ def cite(text, rows, *, how: str | None = None, mark: bool = True) -> Cited:
     else:
         tip = f"prov-tip-{next(_tip_ids)}"
         out = Cited(_raw_html(
-            f'<a class="prov" href="#{anchor(ids[0])}" aria-describedby="{tip}">{html.escape(str(text))}'
+            f'<a class="prov" href="{html.escape(target(anchor(ids[0])))}" aria-describedby="{tip}">{html.escape(str(text))}'
             f'<span class="prov-tip" role="tooltip" id="{tip}">{_tooltip(evidence, how)}</span></a>'))
     out.sources = tuple(ids)
     out.plain = str(text)

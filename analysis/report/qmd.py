@@ -24,8 +24,11 @@ class Cell:
     options: dict = field(default_factory=dict)
 
 
-def expand_includes(path: Path, seen: tuple[Path, ...] = ()) -> list[tuple[str, str, int]]:
-    """(file, text line, line number) for the document with includes expanded in place."""
+def expand_includes(path: Path, seen: tuple[Path, ...] = (), base: Path | None = None) -> list[tuple[str, str, int]]:
+    """(file, text line, line number) for the document with includes expanded in place. As in
+    Quarto, every include's path is relative to the folder of the document being rendered, also
+    inside an included file."""
+    base = base or path.parent
     if path in seen:
         raise ValueError(f"include cycle at {path}")
     out = []
@@ -33,10 +36,10 @@ def expand_includes(path: Path, seen: tuple[Path, ...] = ()) -> list[tuple[str, 
     for n, line in enumerate(text.splitlines(), start=1):
         m = INCLUDE.search(line)
         if m:
-            target = path.parent / m.group(1)
+            target = base / m.group(1)
             if not target.exists():
                 raise FileNotFoundError(f"{path}:{n}: included file {m.group(1)} not found")
-            out += expand_includes(target, (*seen, path))
+            out += expand_includes(target, (*seen, path), base)
         else:
             out.append((str(path), line, n))
     return out
@@ -109,3 +112,42 @@ def hand_typed_numbers(path: Path) -> list[tuple[str, int, str]]:
             if not ALLOWED.match(number):
                 found.append((cell.file, cell.line, number))
     return found
+
+
+# --------------------------------------------------------------------------- the Quarto configuration
+
+def front_matter(path: Path) -> dict:
+    """A document's YAML front matter (empty when it has none)."""
+    import yaml  # noqa: PLC0415
+
+    m = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    return (yaml.safe_load(m.group(0).strip().strip("-")) or {}) if m else {}
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """Quarto's merge of configuration layers, as far as this project uses it: mappings merge key
+    by key, anything else in the later layer wins."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+    return out
+
+
+def document_config(root: Path, document: str = "report/index.qmd") -> dict:
+    """What Quarto renders a document of this project with: the root _quarto.yml, then each
+    _metadata.yml from the project folder down to the document's, then its front matter."""
+    import yaml  # noqa: PLC0415
+
+    doc = root / document
+    layers = [yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}]
+    folder = root
+    for part in Path(document).parent.parts:
+        folder = folder / part
+        meta = folder / "_metadata.yml"
+        if meta.exists():
+            layers.append(yaml.safe_load(meta.read_text(encoding="utf-8")) or {})
+    layers.append(front_matter(doc))
+    config: dict = {}
+    for layer in layers:
+        config = _merge(config, layer)
+    return config

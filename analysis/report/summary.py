@@ -24,6 +24,14 @@ CUTOFF_SERIES = (
 )
 
 
+KERI_SOURCE = "hankyung-2020-01-30-keri-boston"
+
+
+def keri_year(sources: pd.DataFrame) -> prov.Label:
+    """The year KERI's report came out, from its source's publication date."""
+    return prov.label(str(sources.set_index("source_id").loc[KERI_SOURCE, "date_published"])[:4])
+
+
 def latest_row(tables: dict[str, pd.DataFrame], table: str, series_id: str) -> pd.Series:
     df = tables[table]
     rows = df[(df["series_id"] == series_id) & df["preferred"]]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.cleaning import SCHEMAS
-from analysis.listing import MISSING, markdown_table, md_escape, text_table, to_python
+from analysis.review.listing import MISSING, markdown_table, md_escape, text_table, to_python
 from analysis.paths import ProjectPaths
 from analysis.sources import SidecarUnreadable, parse_partial_date, read_sidecar
 

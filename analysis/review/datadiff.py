@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.cleaning import SCHEMAS
-from analysis.listing import MISSING, fmt_pct, fmt_value, markdown_table, md_escape, more, text_table, to_python, truncate
+from analysis.review.listing import MISSING, fmt_pct, fmt_value, markdown_table, md_escape, more, text_table, to_python, truncate
 from analysis.paths import ProjectPaths
 
 CLEAN_DIR = "data/clean"

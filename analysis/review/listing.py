@@ -14,8 +14,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-MISSING = "—"
-_LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
+from analysis.report.markup import MISSING, one_line  # noqa: F401 (re-exported to diff and status)
+
 # Backslash-escaped for GitHub: table cells (|), code spans (`), emphasis (* _ ~), links ([ ]) and
 # the backslash itself. < > & become entities so that no tag or entity reaches GitHub's HTML.
 _MD_BACKSLASH = re.compile(r"([\\`*_~\[\]|])")
@@ -40,12 +40,6 @@ def to_python(value: object) -> object:
         return None
     item = getattr(value, "item", None)
     return item() if callable(item) else value
-
-
-def one_line(text: str) -> str:
-    """Data strings may hold newlines and control characters; a table row must stay one line."""
-    text = _LINE_BREAKS.sub(" ", text)
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
 
 
 def md_escape(value: object) -> str:

@@ -1,0 +1,89 @@
+"""How to cite an edition: plain text and BibTeX from CITATION.cff and the edition (date, commit),
+and the licences a reader may reuse the report, the data and the quotes under.
+
+One source for each: the title and authors are CITATION.cff's, the edition is the render's
+(:mod:`analysis.report.edition`), the quotes' licences are the sidecars' (the clean ``sources``
+table). The report's 인용 block, the landing page and the data zip's README all print from here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.report import markup as m
+from analysis.report.edition import Edition
+
+CODE_LICENCE = "MIT"
+DATA_LICENCE = "CC BY 4.0"
+DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#_$^~])")
+
+
+def load_cff(root: Path) -> dict:
+    import yaml  # noqa: PLC0415
+
+    return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def authors(cff: dict) -> str:
+    names = []
+    for a in cff["authors"]:
+        names.append(a.get("name") or " ".join(p for p in (a.get("given-names"), a.get("family-names")) if p))
+    return ", ".join(names)
+
+
+def _edition_text(edition: Edition) -> str:
+    return f"{edition.date} 판, 커밋 {edition.short}"
+
+
+def plain(cff: dict, edition: Edition, url: str | None = None) -> str:
+    """'Authors (YYYY). Title (YYYY-MM-DD 판, 커밋 abcdef123456). URL'"""
+    text = f"{authors(cff)} ({edition.date[:4]}). {cff['title']} ({_edition_text(edition)})."
+    return f"{text} {url}" if url else text
+
+
+def bibtex_escape(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(r"\\\1", m.one_line(str(text)))
+
+
+def bibtex(cff: dict, edition: Edition, url: str | None = None) -> str:
+    """A @misc entry; the key names the edition, so two editions never share a key."""
+    key = "boston-bio-report-" + edition.date
+    fields = [("author", "{" + bibtex_escape(authors(cff)) + "}"), ("title", bibtex_escape(cff["title"])),
+              ("year", edition.date[:4]), ("month", edition.date[5:7]),
+              ("note", bibtex_escape(f"Edition {edition.date}, commit {edition.short}")),
+              ("version", bibtex_escape(edition.short))]
+    if url:
+        fields.append(("url", bibtex_escape(url)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}"
+
+
+def citation_block(cff: dict, edition: Edition, url: str | None = None) -> m.Markup:
+    """The 인용 block: plain text, then BibTeX as literal text."""
+    return (m.Markup("**인용 (plain text).** ") + m.escape(plain(cff, edition, url)) + m.Markup("\n\n**BibTeX.**\n\n")
+            + m.code_block(bibtex(cff, edition, url), "bibtex"))
+
+
+def quote_licences(sources: pd.DataFrame) -> list[dict]:
+    """The terms the sources' figures and quotes are held under, each with how many sources."""
+    grouped = sources.groupby("license_name", sort=True)["source_id"].agg(list)
+    rows = [{"licence": name, "n": len(ids), "sources": ids} for name, ids in grouped.items()]
+    return sorted(rows, key=lambda r: (-r["n"], r["licence"]))
+
+
+def licence_lines(sources: pd.DataFrame) -> list[str]:
+    """Plain-text licence statement (the data zip's README, the landing page)."""
+    lines = [f"- 코드 (analysis/, report/, tests/): {CODE_LICENCE} License (LICENSE).",
+             f"- 정제 데이터 (data/clean/의 표 구성과 계산된 열): {DATA_LICENCE} ({DATA_LICENCE_URL}), 출처를 밝혀 재사용할 수 있다.",
+             "- 수치와 인용문은 각 출처의 것이며, 출처의 이용 조건을 따른다 (sources.csv의 license_name, license_url):"]
+    lines += [f"  - {r['licence']} — 출처 {r['n']}개" for r in quote_licences(sources)]
+    return lines
+
+
+def licence_markup(sources: pd.DataFrame) -> m.Markup:
+    return m.Markup("\n".join(str(m.Markup("- ") + m.escape(line.lstrip("- ")) if not line.startswith("  ")
+                                  else m.Markup("    - ") + m.escape(line.strip()[2:])) for line in licence_lines(sources)) + "\n")

@@ -1,0 +1,103 @@
+"""Which edition a render is: its date, the commit it was rendered from and the data it shows.
+
+A reviewer cites an edition, not "the report": the 인용 block in the report and on the site names
+the date and commit, and the site refuses to publish a render whose data or commit are not those
+of the checkout (:func:`check_render`). The edition's date is the day it was rendered (UTC) unless
+``BOSTON_REPORT_EDITION_DATE`` fixes it (tests, or re-rendering an old edition under its own date).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+DATE_ENV = "BOSTON_REPORT_EDITION_DATE"
+RECORD = "edition.json"  # written next to the rendered report by the post-render step
+
+
+@dataclass(frozen=True)
+class Edition:
+    date: str  # YYYY-MM-DD
+    commit: str | None  # the full commit id; None where git or the repository is missing
+    dirty: bool  # tracked files differed from the commit when rendered
+    data_sha256: str  # of data/clean/ (every file's name and bytes)
+
+    @property
+    def short(self) -> str:
+        """The commit as a reader quotes it (12 characters), "-dirty" when tracked files had uncommitted changes, as git describe marks it."""
+        if self.commit is None:
+            return "unknown"
+        return self.commit[:12] + ("-dirty" if self.dirty else "")
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def edition_date(today: date | None = None) -> str:
+    forced = os.environ.get(DATE_ENV)
+    if forced:
+        date.fromisoformat(forced)  # a malformed date fails here, not in a reviewer's citation
+        return forced
+    return (today or datetime.now(timezone.utc).date()).isoformat()
+
+
+def data_sha256(clean: Path) -> str:
+    """One hash of a data/clean/ folder: each file's name and content, in name order."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in clean.iterdir() if p.is_file()):
+        h.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    if shutil.which("git") is None:
+        return None
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def commit_of(root: Path) -> tuple[str | None, bool]:
+    """(HEAD commit, whether tracked files differ from it); (None, False) outside a repository."""
+    head = _git(root, "rev-parse", "--verify", "HEAD")
+    if head is None or head.returncode != 0:
+        return None, False
+    status = _git(root, "status", "--porcelain", "--untracked-files=no")
+    return head.stdout.strip(), bool(status and status.stdout.strip())
+
+
+def current(root: Path) -> Edition:
+    commit, dirty = commit_of(root)
+    return Edition(edition_date(), commit, dirty, data_sha256(root / "data" / "clean"))
+
+
+def read(path: Path) -> Edition:
+    fields = json.loads(path.read_text(encoding="utf-8"))
+    return Edition(**{k: fields[k] for k in ("date", "commit", "dirty", "data_sha256")})
+
+
+def check_render(rendered: Path, root: Path) -> Edition:
+    """The edition of a finished render, refused when it is not this checkout's: no record (not
+    rendered, or rendered before this step existed), other data, or another commit."""
+    record = rendered / RECORD
+    if not record.exists():
+        raise StaleRender(f"{record}: no edition record; render the report first (`make report`)")
+    rendered_edition = read(record)
+    now = current(root)
+    if rendered_edition.data_sha256 != now.data_sha256:
+        raise StaleRender(f"{record}: the render shows other data than data/clean/ now; render again (`make report`)")
+    if rendered_edition.commit != now.commit or rendered_edition.dirty != now.dirty:
+        raise StaleRender(f"{record}: rendered from commit {rendered_edition.short}, the checkout is at {now.short}; "
+                          "render again (`make report`)")
+    return rendered_edition
+
+
+class StaleRender(Exception):
+    """The render on disk is not the edition the checkout would publish."""
