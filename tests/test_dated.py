@@ -81,3 +81,25 @@ def test_build_stops_on_an_impossible_event_date_and_publishes_nothing(project, 
         build(project, progress=lambda _: None)
     assert str(err.value).startswith(f"{rel}:2:date: the date {new_date} {message}")
     assert snapshot_dir(project.clean) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("rel", "old", "new", "message"), [
+    ("data/raw/ohmynews-2024-10-25-boston-korea-selection-status/pledge_status.csv", "BOSTON-KOREA,2024-10-25,", "BOSTON-KOREA,2042-10-25,",
+     "the date 2042-10-25 is after today"),
+    ("data/raw/sedaily-2023-05-12-k-bio-boston-base-pledges/pledges.csv", "KIST-BOSTON,2023-05-12,", "KIST-BOSTON,2023-05-21,",
+     "the date 2023-05-21 is after its source's date_published 2023-05-12"),
+])
+def test_build_stops_on_an_impossible_pledge_date_and_publishes_nothing(project, rel, old, new, message):
+    from analysis.pipeline import build
+    from analysis.sources import update_checksum
+    from conftest import snapshot_dir
+
+    path = project.root / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    update_checksum(path)
+    before = snapshot_dir(project.clean)
+    with pytest.raises(CleaningError) as err:
+        build(project, progress=lambda _: None)
+    assert str(err.value).startswith(f"{rel}:2:date: {message}")
+    assert snapshot_dir(project.clean) == before
