@@ -139,8 +139,12 @@ def _observations_cell(rows: pd.DataFrame) -> m.Markup:
     parts = []
     for _, o in rows.sort_values("date").iterrows():
         figure = "" if pd.isna(o["figure_as_published"]) else f" {o['figure_as_published']}"
-        parts.append(m.escape(f"{o['date']} {OBSERVATION_LABELS[o['observation']]}") +
-                     (prov.cite(f"{figure.strip()}{t.dagger(o['evidence'])}", o, mark=False) if figure else m.Markup(t.dagger(o["evidence"]))))
+        head = m.escape(f"{o['date']} {OBSERVATION_LABELS[o['observation']]}")
+        if figure:
+            cited = prov.cite(figure.strip() + t.dagger(o["evidence"]), o, mark=False)
+            parts.append(m.Markup(f"{head} {cited}"))
+        else:
+            parts.append(head + t.dagger(o["evidence"]))
     return m.Markup("; ").join(parts) if parts else m.Markup("보고 없음")
 
 
