@@ -45,7 +45,8 @@ PACKAGE_FIELDS = ("name", "version", "member", "member_sha256")
 EVIDENCE_LEVELS = ("primary", "secondary")
 DATE_FIELDS = ("date_published", "date_accessed")
 IGNORED_FILES = {".gitkeep", "README.md"}
-DATA_FILES = ("figures.csv", "events.csv", "hospitals.csv", "claims.csv", "krw_usd_annual.csv", "cpi_u_annual.csv")
+DATA_FILES = ("figures.csv", "events.csv", "hospitals.csv", "claims.csv", "pledges.csv", "pledge_status.csv", "krw_usd_annual.csv",
+              "cpi_u_annual.csv")
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # A sidecar is a short provenance record: anything larger, or built with anchors and aliases (which

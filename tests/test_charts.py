@@ -132,3 +132,49 @@ def test_png_export_is_cached_by_spec(tmp_path, monkeypatch):
     changed = {**spec, "data": {"values": [{"x": "a", "y": 1}, {"x": "b", "y": 3}]}}
     assert charts.chart_png(changed).startswith(b"\x89PNG") and charts.chart_png(changed) != b"\x89PNG marker"
     assert len(list((tmp_path / "build" / "chart-cache").glob("*.png"))) == 2
+
+
+def test_every_pledge_status_has_a_colour_a_name_and_a_rule():
+    from analysis.cleaning.pledges import STATUSES
+
+    assert list(response.STATUS_COLORS) == list(response.STATUS_COLOR_NAMES) == list(response.STATUS_RULES)
+    assert set(response.STATUS_COLORS) == set(STATUSES.values())
+
+
+def test_pledge_timeline_spans_end_at_the_moved_deadline_or_the_report_date(t):
+    spans, marks = response.pledge_frames(t["pledges"], t["pledge_status"])
+    by_id = spans.set_index("pledge_id")
+    p = t["pledges"].set_index("pledge_id")
+    for pid, row in by_id.iterrows():
+        if isinstance(p.loc[pid, "effective_deadline"], str):
+            assert not row["open_end"] and row["end"][:4] == p.loc[pid, "effective_deadline"][:4]
+        else:
+            assert row["open_end"] and row["end"] == p.loc[pid, "status_as_of"]
+    # every observation is a mark, with its own source row
+    obs_marks = marks[marks["what"].isin(response.OBSERVATION_LABELS.values())]
+    assert sorted(obs_marks["source_row"]) == sorted(t["pledge_status"]["source_row"])
+    chart = charts.pledge_timeline(spans, marks, title="x", subtitle="y", colors=response.STATUS_COLORS, as_of="2026-12-03")
+    assert all(e.get("href") for e in encodings(chart) if "x" in e and "y" in e)
+
+
+def test_status_counts_add_up_and_cite_the_pledges_counted(t):
+    counts = response.status_counts(t["pledges"])
+    total = sum(int(str(c.plain).rstrip("건")) for c in counts.values() if c is not None)
+    assert total == len(t["pledges"])
+    for label, c in counts.items():
+        if c is not None:
+            assert set(c.sources) == set(t["pledges"][t["pledges"]["status_label"] == label]["source_id"])
+
+
+def test_half_year_and_full_year_stay_apart(t):
+    frame = investment.period_frame(t["venture_investment"])
+    assert set(frame["period"]) == {"FY", "H1"}
+    for (label, period), rows in frame.groupby(["label", "period"]):
+        assert rows["year"].is_unique, (label, period)
+    year = investment.latest_common_year(t["venture_investment"], period="H1")
+    for series in (investment.MA_SERIES, investment.KR_SERIES):
+        assert investment.at(t["venture_investment"], series, year, "H1")["period"] == "H1"
+    chart = charts.period_panels(frame, y_title="x", title="t", subtitle="s", colors=investment.PERIOD_COLORS,
+                                 panel_titles=investment.PERIOD_TITLES)
+    panels = chart.to_dict()["hconcat"]
+    assert len(panels) == 2

@@ -93,6 +93,39 @@ def test_preferred_rule_primary_then_newest_then_id():
     assert out.loc[out["preferred"], "source_id"].tolist() == ["s4", "y"]
 
 
+def jobs_rows(rows):
+    base = {"series_id": "ma_biopharma_jobs_massbio", "entity": "매사추세츠", "year": 2022, "period": "FY"}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def test_exact_figure_wins_over_the_rounded_one_it_agrees_with():
+    """2022 MA jobs: MassBio's 2023 page (primary) prints 'nearly 114,000', BioSpace (secondary,
+    newer edition) prints 113,994; the exact figure is the one used, whatever the evidence rank."""
+    df = jobs_rows([
+        {"source_id": "massbio-2023", "evidence": "primary", "date_published": "2023-09-06", "value": 114_000.0, "qualifier": "approx"},
+        {"source_id": "biospace-2024", "evidence": "secondary", "date_published": "2024", "value": 113_994.0, "qualifier": "exact"},
+    ])
+    out = mark_preferred(df, key=("series_id", "entity", "year", "period"))
+    assert out.loc[out["preferred"], "source_id"].tolist() == ["biospace-2024"]
+
+
+def test_rounded_figure_that_disagrees_with_the_exact_one_keeps_the_usual_rule():
+    df = jobs_rows([
+        {"source_id": "massbio-2023", "evidence": "primary", "date_published": "2023-09-06", "value": 114_000.0, "qualifier": "approx"},
+        {"source_id": "biospace-2024", "evidence": "secondary", "date_published": "2024", "value": 112_994.0, "qualifier": "exact"},
+    ])
+    out = mark_preferred(df, key=("series_id", "entity", "year", "period"))
+    assert out.loc[out["preferred"], "source_id"].tolist() == ["massbio-2023"]
+
+
+@pytest.mark.parametrize(("exact", "rounded", "agrees"), [
+    (113_994, 114_000, True), (114_499, 114_000, True), (114_501, 114_000, False),
+    (4_830_000_000, 4_800_000_000, True), (4_860_000_000, 4_800_000_000, False), (26.4, 26, True)])
+def test_agrees_with_rounded_reads_the_printed_precision(exact, rounded, agrees):
+    from analysis.cleaning.figures import agrees_with_rounded
+    assert agrees_with_rounded(exact, rounded) is agrees
+
+
 def fx_table(years=(2018, 2019), complete=True):
     return pd.DataFrame({"year": list(years), "krw_per_usd": [1100.0, 1166.0][: len(years)], "complete_year": complete})
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from analysis import claims
-from analysis.cleaning import SCHEMAS, indicators, research_hospitals, venture
+from analysis.cleaning import SCHEMAS, indicators, pledges, research_hospitals, venture
 from analysis.errors import SuiteError
 from analysis.validate import load_suite_specs
 
@@ -29,6 +29,9 @@ def kwargs_of(table, expectation, column):
     ("research_hospitals", "hospital", sorted(research_hospitals.HOSPITALS)),
     ("research_hospitals", "sido", list(research_hospitals.SIDO)),
     ("claims", "verdict", list(claims.VERDICTS)),
+    ("pledges", "status", list(pledges.STATUSES)),
+    ("pledges", "status_label", list(pledges.STATUSES.values())),
+    ("pledge_status", "observation", list(pledges.OBSERVATIONS.values())),
 ])
 def test_value_sets_match_the_code(table, column, expected):
     assert sorted(kwargs_of(table, "expect_column_values_to_be_in_set", column)["value_set"]) == sorted(expected)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import claims
-from analysis.cleaning import cpi, events, fx, indicators, research_hospitals, sources_table, venture
+from analysis.cleaning import cpi, events, fx, indicators, pledges, research_hospitals, sources_table, venture
 from analysis.cleaning.figures import check_series_known, read_figures
 from analysis.errors import context
 from analysis.schema import TableSchema
@@ -20,7 +20,7 @@ from analysis.sources import RawSource
 
 SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (
     sources_table.SCHEMA, fx.SCHEMA, cpi.SCHEMA, venture.SCHEMA, indicators.SCHEMA, research_hospitals.SCHEMA, events.SCHEMA,
-    claims.SCHEMA)}
+    pledges.PLEDGE_SCHEMA, pledges.STATUS_SCHEMA, claims.SCHEMA)}
 KNOWN_SERIES: set[str] = set(venture.SERIES) | set(indicators.SERIES)
 
 
@@ -30,6 +30,14 @@ def build_tables(sources: Mapping[str, RawSource], root: Path,
     table before the claims that are checked against them."""
     with context("reading figures.csv files"):
         check_series_known(read_figures(sources, root), KNOWN_SERIES)
+    pledge_tables: dict[str, pd.DataFrame] = {}
+
+    def pledge_table(name: str) -> pd.DataFrame:
+        # One cleaning step yields both tables (statuses are decided from the observations).
+        if not pledge_tables:
+            pledge_tables["pledges"], pledge_tables["pledge_status"] = pledges.clean_pledges(sources, root)
+        return pledge_tables[name]
+
     steps: list[tuple[str, Callable[[dict], pd.DataFrame]]] = [
         ("sources", lambda t: sources_table.clean_sources(sources, root)),
         ("fx_krw_usd", lambda t: fx.clean_fx_krw_usd(sources, root)),
@@ -38,6 +46,8 @@ def build_tables(sources: Mapping[str, RawSource], root: Path,
         ("indicators", lambda t: indicators.clean_indicators(sources, root)),
         ("research_hospitals", lambda t: research_hospitals.clean_research_hospitals(sources, root)),
         ("events", lambda t: events.clean_events(sources, root)),
+        ("pledges", lambda t: pledge_table("pledges")),
+        ("pledge_status", lambda t: pledge_table("pledge_status")),
         ("claims", lambda t: claims.run_checks(claims.read_claims(sources, root), t)),
     ]
     tables: dict[str, pd.DataFrame] = {}

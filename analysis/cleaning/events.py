@@ -8,10 +8,12 @@ what was achieved.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
 
+from analysis.cleaning.dated import publication_dates, refuse_impossible_dates
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.sources import RawSource, is_partial_date, read_named_tables
@@ -68,8 +70,12 @@ def parse_events(df: pd.DataFrame) -> pd.DataFrame:
         quote=out["quote"].replace("", None))
 
 
-def clean_events(sources: Mapping[str, RawSource], root) -> pd.DataFrame:
+def clean_events(sources: Mapping[str, RawSource], root, today: dt.date | None = None) -> pd.DataFrame:
+    """Events from every ``events.csv``; an event dated after today or after its source's
+    publication is refused (see :mod:`analysis.cleaning.dated`)."""
     raw = read_named_tables(sources, root, RAW_FILE, RAW_COLUMNS)
     if raw.empty:
         raise CleaningError("data/raw", None, None, f"no {RAW_FILE} source found for events")
-    return SCHEMA.enforce(parse_events(raw))
+    parsed = parse_events(raw)
+    refuse_impossible_dates(parsed, "date", publication_dates(sources), today)
+    return SCHEMA.enforce(parsed)

@@ -89,13 +89,49 @@ def parse_figure(row, expect: str) -> Quantity:
     return q
 
 
-def mark_preferred(df: pd.DataFrame, key: tuple[str, ...] = ("series_id", "year", "period")) -> pd.DataFrame:
-    """Rule: primary before secondary, then the newest publication (later editions revise), then
-    source id, so the choice is stable and stated, never a judgement made row by row."""
+def rounding_unit(value: float) -> float:
+    """The precision a rounded figure is printed to, read from its trailing zeros:
+    114,000 -> 1,000; 4.8 billion (4,800,000,000) -> 100,000,000; 26 -> 1."""
+    n, unit = abs(int(round(value))), 1
+    while n and n % 10 == 0:
+        n, unit = n // 10, unit * 10
+    return float(unit)
+
+
+def agrees_with_rounded(exact: float, rounded: float) -> bool:
+    """True when ``rounded`` is ``exact`` rounded to the precision ``rounded`` is printed to
+    (113,994 and 'nearly 114,000'; not 112,000 and 'nearly 114,000')."""
+    return abs(exact - rounded) <= rounding_unit(rounded) / 2
+
+
+def superseded_by_exact(df: pd.DataFrame, key: tuple[str, ...], value_col: str) -> pd.Series:
+    """Rows whose figure is a rounded one ('nearly 114,000', '약 …') while another row of the same
+    key gives the same figure exactly (113,994). A series names one producer, so both rows come from
+    the same source family: the exact figure says everything the rounded one does and more, so it
+    wins whatever the evidence rank or edition. Figures that disagree are left to the usual rule
+    (and to the gate's conflict warning)."""
+    out = pd.Series(False, index=df.index)
+    if value_col not in df.columns or "qualifier" not in df.columns:
+        return out
+    for _, group in df.groupby(list(key), sort=False, dropna=False):
+        exact = [float(v) for v, q in zip(group[value_col], group["qualifier"]) if q == "exact" and pd.notna(v)]
+        for idx, v, q in zip(group.index, group[value_col], group["qualifier"]):
+            if q == "approx" and pd.notna(v) and any(agrees_with_rounded(e, float(v)) for e in exact):
+                out[idx] = True
+    return out
+
+
+def mark_preferred(df: pd.DataFrame, key: tuple[str, ...] = ("series_id", "year", "period"),
+                   value_col: str = "value") -> pd.DataFrame:
+    """Rule: an exact figure before a rounded one that it agrees with (same series, so the same
+    source family: see :func:`superseded_by_exact`); then primary before secondary, then the newest
+    publication (later editions revise), then source id, so the choice is stable and stated, never
+    a judgement made row by row."""
     out = df.copy()
+    out["_rounded"] = superseded_by_exact(out, key, value_col)
     out["_rank"] = out["evidence"].map(EVIDENCE_RANK)
     out["_date"] = out["date_published"].astype(str)
-    ordered = out.sort_values(["_rank", "_date", "source_id"], ascending=[True, False, True], kind="mergesort")
+    ordered = out.sort_values(["_rounded", "_rank", "_date", "source_id"], ascending=[True, True, False, True], kind="mergesort")
     first = ordered.drop_duplicates(list(key), keep="first").index
     out["preferred"] = out.index.isin(first)
-    return out.drop(columns=["_rank", "_date"])
+    return out.drop(columns=["_rounded", "_rank", "_date"])

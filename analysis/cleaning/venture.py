@@ -170,7 +170,7 @@ def clean_venture_investment(sources: Mapping[str, RawSource], root, fx: pd.Data
     figures = parse_year(figures)
     amounts = attach_series_info(parse_amounts(figures))
     df = attach_shares(amounts, figures)
-    df = mark_preferred(df)
+    df = mark_preferred(df, value_col="amount")
     df = convert_to_usd(df, fx)
     df["quote"] = df["quote"].replace("", None)
     out = SCHEMA.enforce(df)

@@ -270,6 +270,54 @@ def paired_bars(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str
     return alt.hconcat(*panels, title=_title(title, subtitle)).resolve_scale(x="independent")
 
 
+def period_panels(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str],
+                  panel_titles: dict[str, str], fmt: str = ",.2f") -> alt.HConcatChart:
+    """One bar panel per period (full year, first half), each with every year of its own range as a
+    slot: figures for different periods are never on one axis, and a year one side does not
+    publish is an empty slot beside the other side's bar."""
+    data = _frame(df)
+    panels = []
+    for period, panel_title in panel_titles.items():
+        part = data[data["period"] == period]
+        have = part.dropna(subset=["value"])["year"].astype(int)
+        domain = list(range(int(have.min()), int(have.max()) + 1))
+        panels.append(alt.Chart(part.dropna(subset=["value"])).mark_bar(cursor="pointer").encode(
+            x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=alt.Axis(title=None, labelAngle=0)),
+            xOffset=alt.XOffset("label:N", scale=alt.Scale(domain=list(colors))),
+            y=alt.Y("value:Q", title=y_title),
+            color=_color(colors), href="href:N", tooltip=_tooltip(y_title, fmt),
+        ).properties(width=(WIDTH - 110) // len(panel_titles), height=HEIGHT - 100, title=alt.Title(panel_title, fontSize=12)))
+    return alt.hconcat(*panels, title=_title(title, subtitle)).resolve_scale(y="independent")
+
+
+def pledge_timeline(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str],
+                    as_of: str) -> alt.LayerChart:
+    """One row per pledge: a bar from the promise to its (moved) deadline in the status colour, the
+    promise, deadlines and every dated observation as marks on it, and the report's date as a rule."""
+    order = list(dict.fromkeys(spans["label"]))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=210))
+    span_data = prov.annotate(spans)[["label", "start", "end", "status_label", "출처", "인용", "href", "open_end"]]
+    bars = alt.Chart(span_data).mark_rule(strokeWidth=7, opacity=0.75).encode(
+        x=alt.X("start:T", axis=alt.Axis(format="%Y", tickCount="year", title=None)), x2="end:T", y=y,
+        color=alt.Color("status_label:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), title="상태",
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+        strokeDash=alt.condition(alt.datum.open_end, alt.value([4, 3]), alt.value([1, 0])),
+        href="href:N",
+        tooltip=[alt.Tooltip("label:N", title="약속"), alt.Tooltip("status_label:N", title="상태"), alt.Tooltip("출처:N")])
+    mark_data = prov.annotate(marks)[["label", "date", "what", "출처", "원문 표기", "인용", "href"]]
+    points = alt.Chart(mark_data).mark_point(size=80, filled=True, cursor="pointer", color="#222222").encode(
+        x="date:T", y=y,
+        shape=alt.Shape("what:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["약속", "기한", "새 기한", "착수", "지연", "축소", "이행"],
+                                        range=["circle", "square", "cross", "triangle-right", "diamond", "triangle-down", "triangle-up"])),
+        href="href:N",
+        tooltip=[alt.Tooltip("date:T", title="날짜", format="%Y-%m-%d"), alt.Tooltip("label:N", title="약속"),
+                 alt.Tooltip("what:N", title="구분"), alt.Tooltip("원문 표기:N"), alt.Tooltip("출처:N"), alt.Tooltip("인용:N")])
+    today = alt.Chart(pd.DataFrame({"date": [as_of], "note": [f"판정 기준일 {as_of}"]})).mark_rule(
+        color="#5E5E5E", strokeDash=[2, 2]).encode(x="date:T", tooltip=[alt.Tooltip("note:N", title="")])
+    return (bars + points + today).properties(width=WIDTH - 160, height=32 * max(len(order), 3), title=_title(title, subtitle))
+
+
 def dot_rows(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str], metric_titles: dict[str, str],
              fmt: str = ",.0f") -> alt.HConcatChart:
     """A dot plot per metric (log scale: clusters differ by orders of magnitude), clusters as rows."""

@@ -45,11 +45,29 @@ def venture_colors(series: tuple[str, ...] = tuple(VENTURE_LABELS)) -> dict[str,
     return {VENTURE_LABELS[sid]: VENTURE_COLORS[VENTURE_LABELS[sid]] for sid in series}
 
 
-def latest_common_year(venture: pd.DataFrame, a: str = MA_SERIES, b: str = KR_SERIES) -> int:
-    common = set(preferred_annual(venture, a)["year"]) & set(preferred_annual(venture, b)["year"])
+def latest_common_year(venture: pd.DataFrame, a: str = MA_SERIES, b: str = KR_SERIES, period: str = "FY") -> int:
+    """The newest year both series publish for ``period`` ('FY' or 'H1'): a comparison is made at
+    like periods, never a full year against a half."""
+    common = set(preferred_annual(venture, a, period)["year"]) & set(preferred_annual(venture, b, period)["year"])
     if not common:
-        raise ValueError(f"no year with both {a} and {b}")
+        raise ValueError(f"no {period} year with both {a} and {b}")
     return int(max(common))
+
+
+PERIOD_LABELS = {MA_SERIES: "매사추세츠 본사 바이오제약 (MassBio)", KR_SERIES: "한국 바이오·의료 (중기부)"}
+PERIOD_COLORS = dict(zip(PERIOD_LABELS.values(), ("#A41034", "#0F4C81")))
+PERIOD_TITLES = {"FY": "연간 (1~12월)", "H1": "상반기 (1~6월)"}
+
+
+def period_frame(venture: pd.DataFrame) -> pd.DataFrame:
+    """Massachusetts and Korea on their current bases, full years and first halves as separate
+    rows (``period``), in US$ bn at the same year's rate; the chart puts each period in its own panel."""
+    parts = []
+    for series, label in PERIOD_LABELS.items():
+        for period in PERIOD_TITLES:
+            rows = preferred_annual(venture, series, period)
+            parts.append(rows.assign(label=label, value=rows["amount_usd"] / 1e9))
+    return pd.concat(parts, ignore_index=True)
 
 
 def at(venture: pd.DataFrame, series_id: str, year: int, period: str = "FY") -> pd.Series:

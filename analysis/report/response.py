@@ -55,3 +55,115 @@ def event(events: pd.DataFrame, contains: str) -> pd.Series:
 def figure(events: pd.DataFrame, contains: str) -> prov.Cited:
     e = event(events, contains)
     return prov.cite(f"{e['figure_as_published']}{t.dagger(e['evidence'])}", e)
+
+
+# --------------------------------------------------------------------------- pledges
+
+# Status colours, in the order the legend lists them: delivered green, delays and cuts amber and
+# orange, overdue red, under way blue, nothing reported yet greys (Okabe-Ito-like, readable in
+# grey print because the label is always printed next to the colour).
+STATUS_COLORS = {
+    "이행": "#009E73",
+    "진행 중": "#0F4C81",
+    "지연": "#E69F00",
+    "축소": "#CC79A7",
+    "지연·축소": "#D55E00",
+    "기한 경과, 이행 보고 없음": "#B2182B",
+    "기한 전, 보고 없음": "#8C8C8C",
+    "기한 없음, 후속 보고 없음": "#BDBDBD",
+}
+STATUS_COLOR_NAMES = {"이행": "초록", "진행 중": "파랑", "지연": "노랑", "축소": "분홍", "지연·축소": "주황",
+                      "기한 경과, 이행 보고 없음": "빨강", "기한 전, 보고 없음": "회색", "기한 없음, 후속 보고 없음": "옅은 회색"}
+STATUS_RULES = {
+    "이행": "이행(개소·완공·달성)을 알린 보도나 발표가 있다. 기한 뒤에 나왔어도 이행이다.",
+    "진행 중": "착수 보고가 있고 기한이 아직 지나지 않았다(또는 기한이 없다).",
+    "지연": "기한을 늦춘다는 보고가 있고, 늦춘 기한은 아직 지나지 않았다.",
+    "축소": "규모를 줄인다는 보고가 있고, 기한은 아직 지나지 않았다.",
+    "지연·축소": "기한 연기와 규모 축소가 모두 보고되었고, 늦춘 기한은 아직 지나지 않았다.",
+    "기한 경과, 이행 보고 없음": "(늦춘 것이 있으면 늦춘) 기한이 판정 기준일 전에 지났는데 이행 보고를 찾지 못했다. 착수나 연기 보고가 있어도 이행이 아니다.",
+    "기한 전, 보고 없음": "기한 전이고 아직 어떤 보고도 찾지 못했다.",
+    "기한 없음, 후속 보고 없음": "약속에 기한이 없고 그 뒤의 보고를 찾지 못했다.",
+}
+OBSERVATION_LABELS = {"started": "착수", "delayed": "지연", "scaled_down": "축소", "delivered": "이행"}
+LABEL_CHARS = 24
+
+
+def pledge_label(pledge: pd.Series) -> str:
+    """The chart's row name for a pledge: its text, cut to fit the axis (the table gives it whole)."""
+    text = str(pledge["pledge"])
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def _end(date: str) -> pd.Timestamp:
+    """Where a deadline sits on the axis: the last day it can mean ('2025년까지' is 2025-12-31)."""
+    from analysis.sources import parse_partial_date  # noqa: PLC0415
+
+    return pd.Timestamp(parse_partial_date(str(date))[1])
+
+
+def pledge_frames(pledges: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The timeline's data: ``spans`` (one row per pledge, promise to moved deadline, or to the
+    report's date, dashed, when no deadline was given) and ``marks`` (promise, deadlines and every
+    observation, each with its own source row)."""
+    ordered = pledges.sort_values(["date", "pledge_id"]).reset_index(drop=True)
+    spans, marks = [], []
+    for _, p in ordered.iterrows():
+        label = pledge_label(p)
+        open_end = pd.isna(p["effective_deadline"])
+        end = _end(p["status_as_of"]) if open_end else _end(p["effective_deadline"])
+        spans.append({**p.to_dict(), "label": label, "start": _start(p["date"]).strftime("%Y-%m-%d"),
+                      "end": end.strftime("%Y-%m-%d"), "open_end": bool(open_end)})
+        marks.append({**p.to_dict(), "label": label, "date": _start(p["date"]).strftime("%Y-%m-%d"), "what": "약속",
+                      "figure_as_published": p["target_as_published"]})
+        if not pd.isna(p["deadline"]):
+            marks.append({**p.to_dict(), "label": label, "date": _end(p["deadline"]).strftime("%Y-%m-%d"), "what": "기한",
+                          "figure_as_published": p["deadline_as_printed"]})
+        for _, o in status[status["pledge_id"] == p["pledge_id"]].iterrows():
+            marks.append({**o.to_dict(), "label": label, "date": _start(o["date"]).strftime("%Y-%m-%d"),
+                          "what": OBSERVATION_LABELS[o["observation"]]})
+            if not pd.isna(o["new_deadline"]):
+                marks.append({**o.to_dict(), "label": label, "date": _end(o["new_deadline"]).strftime("%Y-%m-%d"), "what": "새 기한"})
+    return pd.DataFrame(spans), pd.DataFrame(marks)
+
+
+def status_counts(pledges: pd.DataFrame) -> dict[str, prov.Cited]:
+    """How many pledges have each status label, each count cited to the pledges it counts."""
+    out = {}
+    for label in STATUS_COLORS:
+        rows = pledges[pledges["status_label"] == label]
+        out[label] = prov.cite(f"{len(rows)}건", rows, how=f"상태가 '{label}'인 약속 수 (판정 규칙은 표 아래)") if len(rows) else None
+    return out
+
+
+def _observations_cell(rows: pd.DataFrame) -> m.Markup:
+    parts = []
+    for _, o in rows.sort_values("date").iterrows():
+        figure = "" if pd.isna(o["figure_as_published"]) else f" {o['figure_as_published']}"
+        head = m.escape(f"{o['date']} {OBSERVATION_LABELS[o['observation']]}")
+        if figure:
+            cited = prov.cite(figure.strip() + t.dagger(o["evidence"]), o, mark=False)
+            parts.append(m.Markup(f"{head} {cited}"))
+        else:
+            parts.append(head + t.dagger(o["evidence"]))
+    return m.Markup("; ").join(parts) if parts else m.Markup("보고 없음")
+
+
+def pledges_table(pledges: pd.DataFrame, status: pd.DataFrame) -> m.Markup:
+    """One row per pledge a reader can scan: who, what, target and deadline as printed, what was
+    observed since (dated), and the status the rule gives."""
+    rows = []
+    for _, p in pledges.sort_values(["date", "pledge_id"]).iterrows():
+        target = None if pd.isna(p["target_as_published"]) else prov.cite(f"{p['target_as_published']}{t.dagger(p['evidence'])}", p, mark=False)
+        deadline = None if pd.isna(p["deadline_as_printed"]) else p["deadline_as_printed"]
+        rows.append({"date": p["date"], "who": p["pledger"], "what": p["pledge"], "target": target, "deadline": deadline,
+                     "obs": _observations_cell(status[status["pledge_id"] == p["pledge_id"]]),
+                     "status": m.strong(p["status_label"])})
+    return m.table(rows, [m.Column("약속한 날", "date", "l", 1.0), m.Column("누가", "who", "l", 1.5), m.Column("무엇을", "what", "l", 2.8),
+                          m.Column("목표", "target", "r", 1.0), m.Column("기한", "deadline", "l", 1.0),
+                          m.Column("그 뒤 (날짜순)", "obs", "l", 1.8), m.Column("상태", "status", "l", 1.3)])
+
+
+def status_legend_table() -> m.Markup:
+    """The status colours and the rule behind each, for the section (the reading guide points here)."""
+    rows = [{"label": m.strong(label), "color": STATUS_COLOR_NAMES[label], "rule": STATUS_RULES[label]} for label in STATUS_COLORS]
+    return m.table(rows, [m.Column("상태", "label", "l", 1.4), m.Column("색", "color", "l", 0.6), m.Column("판정 규칙", "rule", "l", 5.0)])
