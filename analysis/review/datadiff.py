@@ -38,6 +38,8 @@ VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
     "cpi_u": ("index",),
     "events": ("figure_value", "event"),
     "research_hospitals": ("sido", "city"),
+    "pledges": ("status", "deadline"),
+    "pledge_status": ("observation", "figure_as_published"),
 }
 # Unit shown after a figure: a literal, or "@column" for the row's own unit column.
 UNITS: dict[tuple[str, str], str] = {
