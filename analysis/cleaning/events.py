@@ -14,10 +14,10 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.cleaning.dated import publication_dates, refuse_impossible_dates
+from analysis.cleaning.figures import quantity_at
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.sources import RawSource, is_partial_date, read_named_tables
-from analysis.units import UnitParseError, parse_quantity
 
 RAW_FILE = "events.csv"
 RAW_COLUMNS = ("date", "category", "event", "figure", "quote", "location")
@@ -55,10 +55,7 @@ def parse_events(df: pd.DataFrame) -> pd.DataFrame:
         if not row.event:
             raise CleaningError(row.file, row.source_row, "event", "empty event")
         if row.figure:
-            try:
-                q = parse_quantity(row.figure)
-            except UnitParseError as exc:
-                raise CleaningError(row.file, row.source_row, "figure", str(exc)) from exc
+            q = quantity_at(row, "figure", row.figure)
             values.append(q.value)
             units.append(q.unit or "count")
             quals.append(q.qualifier)

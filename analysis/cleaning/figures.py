@@ -72,14 +72,19 @@ def parse_year(figures: pd.DataFrame, periods: tuple[str, ...] = PERIODS) -> pd.
     return out
 
 
+def quantity_at(row, column: str, text: str) -> Quantity:
+    """A raw cell read as a quantity; a cell the parser cannot read stops the build at its
+    file, row and column (every table whose rows carry a figure reads it through here)."""
+    try:
+        return parse_quantity(text)
+    except UnitParseError as exc:
+        raise CleaningError(row.file, row.source_row, column, str(exc)) from exc
+
+
 def parse_figure(row, expect: str) -> Quantity:
     """Parse one figure's ``value`` (+ header ``unit``) and check it is the kind of number expected:
     'money' (KRW or USD) or 'percent'. Errors name file, row and column."""
-    text = with_header_unit(row.value, row.unit)
-    try:
-        q = parse_quantity(text)
-    except UnitParseError as exc:
-        raise CleaningError(row.file, row.source_row, "value", f"{exc}") from exc
+    q = quantity_at(row, "value", with_header_unit(row.value, row.unit))
     if expect == "money" and q.unit not in ("KRW", "USD"):
         raise CleaningError(row.file, row.source_row, "value", f"cannot parse {row.value!r} as a KRW or USD amount (unit {q.unit!r})")
     if expect == "percent" and q.unit != "percent":

@@ -25,7 +25,7 @@ from analysis.cleaning.dated import publication_dates, refuse_impossible_dates
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.sources import RawSource, is_partial_date, parse_partial_date, read_named_tables
-from analysis.units import UnitParseError, parse_quantity
+from analysis.cleaning.figures import quantity_at
 
 PLEDGE_FILE = "pledges.csv"
 STATUS_FILE = "pledge_status.csv"
@@ -192,10 +192,7 @@ def parse_pledges(df: pd.DataFrame) -> pd.DataFrame:
         if row.deadline and not row.deadline_as_printed:
             raise CleaningError(row.file, row.source_row, "deadline_as_printed", "a deadline needs the words the source used for it")
         if row.target:
-            try:
-                q = parse_quantity(row.target)
-            except UnitParseError as exc:
-                raise CleaningError(row.file, row.source_row, "target", str(exc)) from exc
+            q = quantity_at(row, "target", row.target)
             values.append(q.value if q.value is not None else q.high)
             units.append(q.unit)  # None when the source prints no unit ('200억'): not guessed
         else:
