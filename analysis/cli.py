@@ -6,6 +6,8 @@
     boston-report checksum F  record a reviewed raw file's new sha256/size in its sidecar
     boston-report render      build, then `quarto render` (the report's HTML + PDF, the site's pages)
     boston-report check-output  check the rendered HTML and PDF as a reviewer reads them
+    boston-report site        assemble _site/ from the render: landing, report, data zip, Data Docs, editions
+    boston-report check-site  open every page of _site/ offline from a sub-path; links, downloads, the zip
     boston-report diff [REF]  what changed in data/clean/ since REF (rows, figures, verdicts, latest years)
     boston-report status      how current each series is, and which sources have a newer edition
 
@@ -135,6 +137,34 @@ def cmd_check_output(args: argparse.Namespace) -> int:
     return check(paths.root, html, pdf)
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from analysis.report.edition import StaleRender  # noqa: PLC0415
+    from analysis.review.editions import EditionsError  # noqa: PLC0415
+    from analysis.review.site import SiteError, assemble  # noqa: PLC0415
+
+    paths = ProjectPaths.from_env(args.root)
+    archive = Path(args.editions or os.environ.get("BOSTON_REPORT_EDITIONS") or paths.root / "_editions")
+    out = Path(args.out) if args.out else paths.site
+    try:
+        site = assemble(paths, archive.resolve(), out.resolve())
+    except (StaleRender, SiteError, EditionsError) as exc:
+        return _fail(f"site: {exc}", "site")
+    files = [p for p in site.folder.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files) / 1e6
+    for note in site.notes:
+        print(f"site: {note}", file=sys.stderr)
+    print(f"site ok: {paths.relative(site.folder)}/ ({len(files)} files, {size:.1f} MB); open {paths.relative(site.folder)}/index.html, "
+          "or check it with `boston-report check-site`", file=sys.stderr)
+    return 0
+
+
+def cmd_check_site(args: argparse.Namespace) -> int:
+    from analysis.review.sitecheck import main as check  # noqa: PLC0415
+
+    paths = ProjectPaths.from_env(args.root)
+    return check(paths.root, Path(args.site) if args.site else None)
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from analysis.review.datadiff import GitError, compute, render_markdown, render_text  # noqa: PLC0415
 
@@ -208,6 +238,15 @@ def parser() -> argparse.ArgumentParser:
     only.add_argument("--html-only", action="store_true", help="check the HTML only")
     only.add_argument("--pdf-only", action="store_true", help="check the PDF only")
     co.set_defaults(func=cmd_check_output)
+    si = sub.add_parser("site", help="assemble _site/ from the render (landing, report, data zip, Data Docs, editions)",
+                        description="Assemble the published site from a finished render of this checkout, and add the "
+                                    "render to the editions archive when the checkout is committed.")
+    si.add_argument("--editions", help="the editions archive folder (default _editions/, or $BOSTON_REPORT_EDITIONS)")
+    si.add_argument("--out", help="where to write the site (default _site/)")
+    si.set_defaults(func=cmd_site)
+    cs = sub.add_parser("check-site", help="open every page of the site offline from a sub-path; links, downloads and the data zip")
+    cs.add_argument("--site", help="the site folder (default _site/)")
+    cs.set_defaults(func=cmd_check_site)
     d = sub.add_parser("diff", help="compare data/clean/ with the clean data at a git ref",
                        description="Rows added, removed and changed per clean table (matched on the table's key), "
                                    "claim verdicts that changed and series whose latest year moved.")

@@ -39,3 +39,35 @@ def test_pull_requests_get_the_clean_data_diff_in_the_job_summary():
     assert "fetch-depth: 0" in text  # the base branch must be in the clone for `git show`
     assert "boston-report diff --markdown \"origin/$BASE_REF\" >> \"$GITHUB_STEP_SUMMARY\"" in text
     assert "BASE_REF: ${{ github.base_ref }}" in text
+
+
+def workflow() -> dict:
+    import yaml
+
+    return yaml.safe_load(WORKFLOWS[0].read_text(encoding="utf-8"))
+
+
+def test_each_job_has_only_the_permissions_it_needs():
+    wf = workflow()
+    assert wf["permissions"] == {"contents": "read"}
+    jobs = wf["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["archive"]["permissions"] == {"contents": "write"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_main_publishes_the_site_after_the_archive_is_pushed_and_pull_requests_get_a_preview():
+    jobs = workflow()["jobs"]
+    on_main = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert jobs["archive"]["if"] == on_main and jobs["deploy"]["if"] == on_main
+    assert jobs["deploy"]["needs"] == ["build", "archive"]  # a deployed edition is already archived
+    assert [s["uses"] for s in jobs["deploy"]["steps"]] == ["actions/deploy-pages@v4"]
+    steps = jobs["build"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    assert "bash tools/editions-branch.sh fetch _editions" in runs
+    assert runs.index("bash tools/editions-branch.sh fetch _editions") < runs.index("make site && make check-site")
+    pages = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert pages["with"]["path"] == "_site/" and pages["if"] == on_main
+    preview = next(s for s in steps if s.get("with", {}).get("name") == "boston-report")
+    assert preview["if"] == "always()" and "_site/" in preview["with"]["path"]
+    assert any(s.get("run") == "bash tools/editions-branch.sh push _editions" for s in jobs["archive"]["steps"])

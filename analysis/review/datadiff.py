@@ -362,7 +362,7 @@ def _with_unit(value: object, unit: str, column: str = "") -> str:
     return f"{text} {unit}" if unit and text != MISSING else text
 
 
-def _summary_rows(diff: DataDiff) -> list[list[str]]:
+def summary_rows(diff: DataDiff) -> list[list[str]]:
     return [[t.table, _count(t.rows_before), _count(t.rows_now), str(len(t.added)), str(len(t.removed)),
              str(len(t.changed))] for t in diff.tables]
 
@@ -391,7 +391,7 @@ def _numeric(values: Iterable[object]) -> bool:
     return all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)
 
 
-def _sections(t: TableDiff) -> list[tuple[str, list[str], list[list[str]], tuple[int, ...]]]:
+def table_sections(t: TableDiff) -> list[tuple[str, list[str], list[list[str]], tuple[int, ...]]]:
     """(title, headers, rows, right-aligned columns) for each non-empty list of a table. Figures are
     right-aligned when they are numbers, so that digits line up; words (a verdict) stay left."""
     out = []
@@ -418,13 +418,13 @@ def _sources_shown(diff: DataDiff, limit: int) -> list[str]:
     return list(ids)
 
 
-def _column_note(t: TableDiff) -> str | None:
+def column_note(t: TableDiff) -> str | None:
     parts = [f"columns added: {', '.join(t.columns_added)}" if t.columns_added else "",
              f"columns removed: {', '.join(t.columns_removed)}" if t.columns_removed else ""]
     return "; ".join(p for p in parts if p) or None
 
 
-def _presence(t: TableDiff) -> str:
+def presence(t: TableDiff) -> str:
     """Say so when a whole table appeared or vanished (then every row is listed as added or removed)."""
     if t.rows_before is None:
         return " (not at the ref: all rows added)"
@@ -440,14 +440,14 @@ def _heading(diff: DataDiff) -> str:
 def render_text(diff: DataDiff, limit: int = 15) -> str:
     """The terminal view: a summary table, then each changed table's rows, capped at ``limit``."""
     lines = [_heading(diff), ""]
-    lines += text_table(SUMMARY_HEADERS, _summary_rows(diff), right=(1, 2, 3, 4, 5))
+    lines += text_table(SUMMARY_HEADERS, summary_rows(diff), right=(1, 2, 3, 4, 5))
     if diff.empty:
         return "\n".join(lines + ["", "No change in the clean data."]) + "\n"
     for t in (t for t in diff.tables if not t.empty):
-        lines += ["", t.table + _presence(t)]
-        if note := _column_note(t):
+        lines += ["", t.table + presence(t)]
+        if note := column_note(t):
             lines.append(f"  {note}")
-        for title, headers, rows, right in _sections(t):
+        for title, headers, rows, right in table_sections(t):
             lines.append(f"  {title}")
             lines += text_table(headers, rows[:limit], right=right, indent="    ", max_cell=TEXT_CELL)
             if cut := more(len(rows), limit):
@@ -480,14 +480,14 @@ def _text_extras(diff: DataDiff, limit: int) -> list[str]:
 def render_markdown(diff: DataDiff, limit: int = 15) -> str:
     """The pull-request view: GFM tables with every data string escaped (see listing.md_escape)."""
     lines = [f"### {md_escape(_heading(diff))}", ""]
-    lines += markdown_table(SUMMARY_HEADERS, _summary_rows(diff), right=(1, 2, 3, 4, 5))
+    lines += markdown_table(SUMMARY_HEADERS, summary_rows(diff), right=(1, 2, 3, 4, 5))
     if diff.empty:
         return "\n".join(lines + ["", "No change in the clean data."]) + "\n"
     for t in (t for t in diff.tables if not t.empty):
-        lines += ["", f"#### {md_escape(t.table + _presence(t))}"]
-        if note := _column_note(t):
+        lines += ["", f"#### {md_escape(t.table + presence(t))}"]
+        if note := column_note(t):
             lines += ["", md_escape(note)]
-        for title, headers, rows, right in _sections(t):
+        for title, headers, rows, right in table_sections(t):
             lines += ["", f"**{md_escape(title)}**", ""]
             lines += markdown_table(headers, rows[:limit], right=right)
             if cut := more(len(rows), limit):
@@ -496,8 +496,9 @@ def render_markdown(diff: DataDiff, limit: int = 15) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _markdown_extras(diff: DataDiff, limit: int) -> list[str]:
-    lines: list[str] = []
+def extra_sections(diff: DataDiff, limit: int) -> list[tuple[str, list[str], list[list[str]], tuple[int, ...]]]:
+    """(title, headers, rows, right-aligned columns) after the tables: verdicts that moved, series
+    whose latest year moved, and the titles of the sources the listed rows name."""
     sections = []
     if diff.verdicts:
         rows = [[v.claim_id, v.before or MISSING, v.after or MISSING] for v in diff.verdicts]
@@ -508,9 +509,17 @@ def _markdown_extras(diff: DataDiff, limit: int) -> list[str]:
     ids = _sources_shown(diff, limit)
     if ids:
         rows = [[i, diff.titles.get(i, MISSING)] for i in ids]
-        sections.append(("Source titles", ["source_id", "title"], rows, ()))  # fewer than 3 x limit x tables
-    for title, headers, rows, right in sections:
-        shown = rows if title == "Source titles" else rows[:limit]
+        sections.append((SOURCE_TITLES, ["source_id", "title"], rows, ()))  # fewer than 3 x limit x tables
+    return sections
+
+
+SOURCE_TITLES = "Source titles"
+
+
+def _markdown_extras(diff: DataDiff, limit: int) -> list[str]:
+    lines: list[str] = []
+    for title, headers, rows, right in extra_sections(diff, limit):
+        shown = rows if title == SOURCE_TITLES else rows[:limit]
         lines += ["", f"#### {md_escape(title)}", ""]
         lines += markdown_table(headers, shown, right=right)
         if cut := more(len(rows), len(shown)):

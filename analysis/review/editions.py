@@ -1,0 +1,257 @@
+"""The editions archive: every published edition kept under ``editions/<id>/``, an index of them,
+and for each edition after the first a "무엇이 바뀌었나" page against the one before.
+
+The archive is a folder (``_editions/`` in a checkout; the workflow keeps it on the ``editions``
+branch between deploys). It only grows: an edition, once archived, is never rewritten or removed,
+so a link a reviewer once shared keeps showing what it showed. Adding the edition of a commit that
+is already archived (the same commit and data) changes nothing. Each edition's entry in
+``editions.json`` records what a reviewer compares editions by — date, commit, each series' data
+cut-off, the claims' verdict counts — at the time it was published, so the index never has to
+re-read old data; the change page is written once, when the edition is added, from
+``boston-report diff`` against the previous edition's commit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.paths import ProjectPaths
+from analysis.report.edition import Edition
+from analysis.report.quality import VERDICT_LABELS
+from analysis.report.summary import CUTOFF_SERIES, latest_row
+from analysis.review import datadiff
+from analysis.review import html as h
+
+INDEX_JSON = "editions.json"
+INDEX_HTML = "index.html"
+CHANGES = "changes.html"
+# What each edition folder holds, named as in the site's root (pages.py) but flat.
+REPORT, PDF, DATA_ZIP, RECORD = "index.html", "index.pdf", "boston-report-data.zip", "edition.json"
+FORMAT = 1
+_ID = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-[2-9]|-[1-9]\d+)?$")
+FIELDS = ("id", "date", "commit", "data_sha256", "previous", "cutoffs", "verdicts", "changes")
+
+
+class EditionsError(Exception):
+    """The archive cannot take this edition, or its index is not what this code wrote."""
+
+
+@dataclass(frozen=True)
+class Added:
+    """What :func:`add` did: the edition's entry, and whether it was new."""
+
+    entry: dict
+    new: bool
+
+
+# --------------------------------------------------------------------------- what an entry records
+
+def cutoffs(tables: dict[str, pd.DataFrame]) -> list[dict]:
+    """Each series the report draws and its latest year, as 요약's 자료 기준 table shows it."""
+    dates = tables["sources"].set_index("source_id")["date_published"]
+    out = []
+    for table, series_id, label in CUTOFF_SERIES:
+        row = latest_row(tables, table, series_id)
+        out.append({"series_id": series_id, "label": label, "year": int(row["year"]), "source_id": str(row["source_id"]),
+                    "published": str(dates[row["source_id"]])})
+    return out
+
+
+def verdicts(claims: pd.DataFrame) -> dict[str, int]:
+    """Claims per verdict, in the report's order of verdicts; verdicts with no claim are left out."""
+    counts = claims["verdict"].value_counts()
+    return {v: int(counts[v]) for v in VERDICT_LABELS if v in counts.index}
+
+
+def change_counts(diff: datadiff.DataDiff) -> dict[str, int]:
+    return {"added": sum(len(t.added) for t in diff.tables), "removed": sum(len(t.removed) for t in diff.tables),
+            "changed": sum(len(t.changed) for t in diff.tables), "verdicts": len(diff.verdicts),
+            "latest_years": len(diff.latest_years)}
+
+
+# --------------------------------------------------------------------------- the index
+
+def load(archive: Path) -> list[dict]:
+    """The archived editions, oldest first; an empty archive (no index yet) has none."""
+    path = archive / INDEX_JSON
+    if not path.exists():
+        return []
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise EditionsError(f"{path}: not readable as JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("editions"), list):
+        raise EditionsError(f"{path}: expected {{\"format\": {FORMAT}, \"editions\": [...]}}")
+    for i, entry in enumerate(doc["editions"]):
+        missing = [f for f in FIELDS if not isinstance(entry, dict) or f not in entry]
+        if missing:
+            raise EditionsError(f"{path}: editions[{i}] lacks {', '.join(missing)}")
+        if not _ID.match(str(entry["id"])) or not (archive / entry["id"]).is_dir():
+            raise EditionsError(f"{path}: editions[{i}]: id {entry['id']!r} is not an edition folder of {archive}")
+    return doc["editions"]
+
+
+def write_index(archive: Path, entries: list[dict]) -> None:
+    text = json.dumps({"format": FORMAT, "editions": entries}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (archive / INDEX_JSON).write_text(text, encoding="utf-8")
+    (archive / INDEX_HTML).write_text(index_page(entries), encoding="utf-8")
+
+
+def next_id(entries: list[dict], day: str) -> str:
+    """The edition's folder: its date, or date-2, date-3 … when that day already has an edition."""
+    taken = {e["id"] for e in entries}
+    if day not in taken:
+        return day
+    n = 2
+    while f"{day}-{n}" in taken:
+        n += 1
+    return f"{day}-{n}"
+
+
+# --------------------------------------------------------------------------- adding an edition
+
+def add(archive: Path, paths: ProjectPaths, edition: Edition, files: dict[str, Path], tables: dict[str, pd.DataFrame]) -> Added:
+    """Archive this edition (its report HTML, PDF and data zip, given in ``files`` by the names
+    REPORT, PDF, DATA_ZIP) unless the latest edition is already this commit with this data.
+
+    A render with uncommitted changes is not an edition: its commit would not reproduce it."""
+    if edition.commit is None or edition.dirty:
+        raise EditionsError(f"the render is of commit {edition.short}: only a committed checkout is archived as an edition "
+                            "(commit, render again, then build the site)")
+    entries = load(archive)
+    for entry in entries:
+        if entry["commit"] == edition.commit and entry["data_sha256"] == edition.data_sha256:
+            return Added(entry, new=False)
+    previous = entries[-1] if entries else None
+    entry = {"id": next_id(entries, edition.date), "date": edition.date, "commit": edition.commit,
+             "data_sha256": edition.data_sha256, "previous": previous["id"] if previous else None,
+             "cutoffs": cutoffs(tables), "verdicts": verdicts(tables["claims"]), "changes": None}
+    folder = archive / entry["id"]
+    folder.mkdir(parents=True)
+    try:
+        for name in (REPORT, PDF, DATA_ZIP):
+            shutil.copyfile(files[name], folder / name)
+        (folder / RECORD).write_text(edition.to_json(), encoding="utf-8")
+        if previous:
+            diff, problem = _diff(paths, previous)
+            if diff is not None:
+                entry["changes"] = change_counts(diff)
+            (folder / CHANGES).write_text(changes_page(entry, previous, diff, problem), encoding="utf-8")
+        write_index(archive, [*entries, entry])
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # a half-written edition would be linked to from nowhere
+        raise
+    return Added(entry, new=True)
+
+
+def _diff(paths: ProjectPaths, previous: dict) -> tuple[datadiff.DataDiff | None, str | None]:
+    """The clean data now against the previous edition's commit, or why that could not be read."""
+    try:
+        return datadiff.compute(paths, previous["commit"]), None
+    except datadiff.GitError as exc:
+        return None, str(exc)
+
+
+# --------------------------------------------------------------------------- pages
+
+def _nav(depth: int) -> h.Html:
+    up = "../" * depth
+    return h.element("nav", h.link("← 보스턴의 교훈 (첫 화면)", f"{up}index.html", relative=True), h.Html(" · "),
+                     h.link("판 목록", f"{up}editions/index.html", relative=True))
+
+
+def _short(commit: str) -> str:
+    return commit[:12]
+
+
+def _verdict_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{VERDICT_LABELS.get(v, v)} {n}" for v, n in counts.items())
+
+
+def _cutoff_text(entry: dict) -> str:
+    return ", ".join(f"{c['label']} {c['year']}" for c in entry["cutoffs"])
+
+
+def _changes_text(entry: dict) -> str:
+    c = entry["changes"]
+    if entry["previous"] is None:
+        return "첫 판"
+    if c is None:
+        return "비교 못 함 (이전 판의 커밋을 읽을 수 없음)"
+    return f"행 추가 {c['added']}, 삭제 {c['removed']}, 변경 {c['changed']}; 판정 변경 {c['verdicts']}; 최신 연도 이동 {c['latest_years']}"
+
+
+def index_page(entries: list[dict]) -> str:
+    """editions/index.html: newest first, each with its files, cut-offs, verdicts and changes."""
+    rows = []
+    for e in reversed(entries):
+        links = h.Html(" · ").join([h.link("HTML", f"{e['id']}/{REPORT}", relative=True),
+                                    h.link("PDF", f"{e['id']}/{PDF}", relative=True),
+                                    h.link("데이터 (zip)", f"{e['id']}/{DATA_ZIP}", relative=True)]
+                                   + ([h.link("무엇이 바뀌었나", f"{e['id']}/{CHANGES}", relative=True)] if e["previous"] else []))
+        rows.append([h.element("strong", e["id"]), h.element("code", _short(e["commit"])), links, _verdict_text(e["verdicts"]),
+                     _changes_text(e)])
+    body = [_nav(1), h.element("h1", "판 목록"),
+            h.element("p", "판마다 그때의 보고서(HTML, PDF)와 정제 데이터가 그대로 남는다. 한 번 발행된 판은 바뀌지도 지워지지도 않는다. "
+                           "판마다의 자료 기준(지표별 최신 자료 연도)과 주장 판정 수는 발행 당시의 값이며, 기계가 읽는 목록은 ",
+                      h.link("editions.json", INDEX_JSON, relative=True), "에 있다.")]
+    if not entries:
+        body.append(h.element("p", "아직 발행된 판이 없다."))
+    else:
+        body.append(h.table(["판", "커밋", "파일", "주장 판정", "이전 판 대비"], rows))
+        body.append(h.element("h2", "판별 자료 기준"))
+        years = [{c["series_id"]: c["year"] for c in e["cutoffs"]} for e in reversed(entries)]
+        cut_rows = [[c["label"], *[y.get(c["series_id"]) for y in years]] for c in entries[-1]["cutoffs"]]
+        body.append(h.table(["지표", *[e["id"] for e in reversed(entries)]], cut_rows, right=range(1, len(entries) + 1)))
+    return h.page("판 목록 — 보스턴의 교훈", h.element("main", *body), description="보스턴 바이오 클러스터 보고서의 모든 판")
+
+
+def changes_page(entry: dict, previous: dict, diff: datadiff.DataDiff | None, problem: str | None) -> str:
+    """editions/<id>/changes.html: what this edition changed against the one before it."""
+    title = f"무엇이 바뀌었나: {entry['id']} 판 (이전 판 {previous['id']} 대비)"
+    body: list = [_nav(2), h.element("h1", title),
+                  h.element("p", "이 판 ", h.element("code", _short(entry["commit"])), " 의 정제 데이터를 이전 판 ",
+                            h.element("code", _short(previous["commit"])), " 의 것과 표마다 키로 맞춰 비교했다 (",
+                            h.element("code", "boston-report diff " + _short(previous["commit"])), "와 같은 계산). ",
+                            h.link("이 판의 보고서", REPORT, relative=True), " · ",
+                            h.link("이전 판의 보고서", f"../{previous['id']}/{REPORT}", relative=True))]
+    body += _summary_tables(entry, previous)
+    if diff is None:
+        body.append(h.element("p", "행 단위 비교는 하지 못했다: ", problem or "", " 위의 자료 기준과 판정 수는 두 판의 기록에서 온 것이다."))
+    elif diff.empty:
+        body.append(h.element("p", "정제 데이터는 이전 판과 같다 (코드나 글만 바뀌었다)."))
+    else:
+        body += _diff_tables(diff)
+    return h.page(title, h.element("main", *body), description=title)
+
+
+def _summary_tables(entry: dict, previous: dict) -> list:
+    before = {c["series_id"]: c["year"] for c in previous["cutoffs"]}
+    rows = [[c["label"], before.get(c["series_id"]), c["year"],
+             "더 새 자료" if c["series_id"] in before and c["year"] > before[c["series_id"]] else ""] for c in entry["cutoffs"]]
+    verdict_rows = [[VERDICT_LABELS.get(v, v), previous["verdicts"].get(v, 0), entry["verdicts"].get(v, 0)]
+                    for v in VERDICT_LABELS if v in previous["verdicts"] or v in entry["verdicts"]]
+    return [h.element("h2", "자료 기준 (지표별 최신 자료 연도)"),
+            h.table(["지표", previous["id"], entry["id"], ""], rows, right=(1, 2)),
+            h.element("h2", "주장 판정 수"), h.table(["판정", previous["id"], entry["id"]], verdict_rows, right=(1, 2))]
+
+
+def _diff_tables(diff: datadiff.DataDiff) -> list:
+    everything = 10 ** 9  # the page lists every row: it is the record, not a preview
+    out: list = [h.element("h2", "표별 변경"),
+                 h.table(datadiff.SUMMARY_HEADERS, datadiff.summary_rows(diff), right=(1, 2, 3, 4, 5))]
+    for t in (t for t in diff.tables if not t.empty):
+        out.append(h.element("h3", h.element("code", t.table), datadiff.presence(t)))
+        if note := datadiff.column_note(t):
+            out.append(h.element("p", note))
+        for title, headers, rows, right in datadiff.table_sections(t):
+            out += [h.element("p", h.element("strong", title)), h.table(headers, rows, right=right)]
+    for title, headers, rows, right in datadiff.extra_sections(diff, everything):
+        out += [h.element("h2", title), h.table(headers, rows, right=right)]
+    return out

@@ -1,0 +1,92 @@
+"""The one way text from data becomes HTML in the pages the site step writes itself (the editions
+index, each edition's "무엇이 바뀌었나" page).
+
+Those pages are not rendered by Quarto, so :mod:`analysis.report.markup` (Markdown) does not reach
+them. The same rule holds: a source title, a series label or a commit message is text, never markup.
+:class:`Html` marks a string as already-safe HTML; :func:`element` escapes every child that is not
+``Html`` and every attribute value, and links go through :func:`link`, which accepts only a relative
+link within the site or a checked absolute http(s) URL (so no data string can become
+``javascript:``, a second attribute or a script).
+"""
+
+from __future__ import annotations
+
+import html as _html
+from collections.abc import Iterable, Sequence
+
+from analysis.report.markup import MISSING, href, is_blank, one_line, relative_href
+
+# Elements and attributes the site's pages use; anything else is a programming error, not data.
+TAGS = {"a", "p", "h1", "h2", "h3", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "strong", "code", "span",
+        "section", "nav", "small", "main", "header", "footer", "div"}
+ATTRIBUTES = {"class", "id", "lang"}
+
+
+class Html(str):
+    """HTML that is already safe: built by this module or written by the project's authors."""
+
+    def __add__(self, other: str) -> "Html":
+        return Html(str(self) + str(escape(other)))
+
+    def join(self, parts: Iterable) -> "Html":  # type: ignore[override]
+        return Html(str.join(self, (str(escape(p)) for p in parts)))
+
+
+def escape(value) -> Html:
+    """Any value as literal text on one line; ``Html`` passes through; a missing value is '—'."""
+    if isinstance(value, Html):
+        return value
+    if is_blank(value):
+        return Html(MISSING)
+    return Html(_html.escape(one_line(str(value)), quote=True))
+
+
+def element(tag: str, *children, **attrs: str) -> Html:
+    """``<tag attr="…">children</tag>``; ``class_`` stands for ``class``."""
+    if tag not in TAGS:
+        raise ValueError(f"element <{tag}> is not one the site's pages use")
+    parts = [tag]
+    for name, value in attrs.items():
+        name = name.rstrip("_")
+        if name not in ATTRIBUTES:
+            raise ValueError(f"attribute {name!r} is not one the site's pages use (links go through link())")
+        parts.append(f'{name}="{escape(value)}"')
+    return Html(f"<{' '.join(parts)}>" + "".join(str(escape(c)) for c in children) + f"</{tag}>")
+
+
+def link(label, url: str, *, relative: bool = False) -> Html:
+    """A link to a page of the site (``relative``) or to a checked absolute http(s) URL."""
+    target = relative_href(url) if relative else href(url)
+    return Html(f'<a href="{_html.escape(target, quote=True)}">') + escape(label) + Html("</a>")
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence], right: Iterable[int] = ()) -> Html:
+    """A table with a header row; cells in the columns ``right`` are right-aligned (figures)."""
+    right = set(right)
+
+    def cells(tag: str, values: Sequence) -> Html:
+        return Html("").join(element(tag, v, class_="num") if i in right else element(tag, v) for i, v in enumerate(values))
+
+    head = element("thead", element("tr", cells("th", headers)))
+    body = element("tbody", Html("\n").join(element("tr", cells("td", row)) for row in rows))
+    return element("div", element("table", head, Html("\n"), body), class_="scroll")
+
+
+STYLE = """
+body{font-family:"Noto Sans CJK KR","Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",sans-serif;line-height:1.6;
+margin:0 auto;max-width:60rem;padding:1rem;color:#212529}
+h1{font-size:1.6rem;line-height:1.3}h2{font-size:1.25rem;margin-top:2rem}h3{font-size:1.05rem}
+nav{font-size:.95rem;margin-bottom:1rem}a{color:#0b5cad}
+.scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
+th,td{border-bottom:1px solid #dee2e6;padding:.3rem .6rem;text-align:left;vertical-align:top}
+th{background:#f1f3f5}.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:.9em}
+small,.note{color:#555}
+"""
+
+
+def page(title: str, body: Html, *, lang: str = "ko", description: str = "") -> str:
+    """A whole HTML document, self-contained (one inline style sheet, no script, nothing remote)."""
+    meta = f'<meta name="description" content="{escape(description)}">\n' if description else ""
+    return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}</title>\n{meta}<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
