@@ -177,9 +177,12 @@ def math_elements(html: str) -> list[str]:
 def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
-# Injected into a copy of the page: report errors, console errors and any load the policy refuses.
-PROBE = """<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval' data:; style-src 'unsafe-inline' data:; img-src data: blob:; font-src data:; media-src data:; connect-src 'none'; frame-src 'none'">
-<script>
+# The page as a file: nothing may load but what is inside it.
+OFFLINE_POLICY = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval' data:; style-src 'unsafe-inline' data:; img-src data: blob:; "
+                  "font-src data:; media-src data:; connect-src 'none'; frame-src 'none'")
+# Injected into the page: report errors, console errors and any load the policy refuses; what it
+# saw goes into the data-boston-check attribute of <html> (read back from --dump-dom).
+PROBE_SCRIPT = """<script>
 window.__bostonErrors = [];
 window.addEventListener("error", e => __bostonErrors.push("error: " + (e.message || (e.target && (e.target.src || e.target.href)) || "?")), true);
 window.addEventListener("unhandledrejection", e => __bostonErrors.push("unhandled rejection: " + e.reason));
@@ -205,6 +208,28 @@ window.addEventListener("load", () => {
 });
 </script>
 """
+
+
+def probe(policy: str) -> str:
+    """The probe under a Content Security Policy (a meta element: it covers what follows it)."""
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n' + PROBE_SCRIPT
+
+
+PROBE = probe(OFFLINE_POLICY)
+
+
+def insert_probe(page: str, probe_html: str) -> str | None:
+    """The page with the probe first in its <head>, so that it sees every load; None without a <head>."""
+    head = re.search(r"<head[^>]*>", page, re.IGNORECASE)
+    return None if head is None else page[: head.end()] + probe_html + page[head.end():]
+
+
+def read_seen(dom: str) -> dict | None:
+    """What the probe saw, from Chromium's --dump-dom; None if it never reported."""
+    import html as html_lib  # noqa: PLC0415
+
+    m = re.search(r'data-boston-check="([^"]*)"', dom)
+    return json.loads(html_lib.unescape(m.group(1))) if m else None
 # The widths a reader opens the report at: a desktop browser and a phone (390 CSS px, as an iPhone 14).
 WIDTHS = (1280, 390)
 # Headless Chromium will not make a window narrower than 500 px, so the page is opened in a frame
@@ -213,9 +238,15 @@ FRAME = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="
 <iframe src="{src}" style="border:0;width:{width}px;height:900px"></iframe>
 <script>window.addEventListener("message", e => document.documentElement.setAttribute("data-boston-check", e.data));</script>
 </body></html>"""
+# The network cut: every host goes to a proxy that is not there, and no name (nor IP literal:
+# Chromium maps those too) resolves. Loopback bypasses the proxy implicitly, so LOOPBACK_FLAGS
+# excepts 127.0.0.1 from the resolver rule for a page served from this machine (sitecheck).
+NO_HOSTS = "MAP * ~NOTFOUND"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-extensions", "--proxy-server=127.0.0.1:9",
-                  "--host-resolver-rules=MAP * ~NOTFOUND", "--virtual-time-budget=60000", "--dump-dom")
+                  f"--host-resolver-rules={NO_HOSTS}", "--virtual-time-budget=60000", "--dump-dom")
+LOOPBACK_FLAGS = tuple(f"--host-resolver-rules={NO_HOSTS}, EXCLUDE 127.0.0.1" if flag.startswith("--host-resolver-rules=") else flag
+                       for flag in CHROMIUM_FLAGS)
 
 
 def find_chromium() -> str | None:
@@ -234,24 +265,21 @@ def _without_network(cmd: list[str]) -> list[str]:
 
 def browse(html: Path, chromium: str, width: int = WIDTHS[0]) -> dict:
     """Open a probed copy of the page offline, ``width`` CSS pixels wide, and return what the probe saw."""
-    page = html.read_text(encoding="utf-8")
-    head = re.search(r"<head[^>]*>", page, re.IGNORECASE)
-    if not head:
+    probed_page = insert_probe(html.read_text(encoding="utf-8"), PROBE)
+    if probed_page is None:
         raise ValueError(f"{html}: no <head>")
     with tempfile.TemporaryDirectory() as tmp:
         probed = Path(tmp) / html.name
-        probed.write_text(page[: head.end()] + PROBE + page[head.end():], encoding="utf-8")
+        probed.write_text(probed_page, encoding="utf-8")
         frame = Path(tmp) / "frame-for-check.html"
         frame.write_text(FRAME.format(src=probed.name, width=width), encoding="utf-8")
         cmd = _without_network([chromium, *CHROMIUM_FLAGS, f"--window-size={max(width + 40, 600)},1000", f"--user-data-dir={tmp}/profile",
                                 frame.as_uri()])
         run = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
-    m = re.search(r'data-boston-check="([^"]*)"', run.stdout)
-    if not m:
+    seen = read_seen(run.stdout)
+    if seen is None:
         raise RuntimeError(f"Chromium did not report on {html.name} (exit {run.returncode}): {run.stderr.strip()[-400:]}")
-    import html as html_lib  # noqa: PLC0415
-
-    return json.loads(html_lib.unescape(m.group(1)))
+    return seen
 
 
 def check_html(html: Path, *, charts: int, chromium: str | None) -> Findings:
@@ -267,11 +295,11 @@ def check_html(html: Path, *, charts: int, chromium: str | None) -> Findings:
         f.problems.append(f"{html.name}: Chromium not found (set CHROMIUM or install Debian's chromium): the page was not opened")
         return f
     for width in WIDTHS:
-        f.extend(_check_seen(html.name, browse(html, chromium, width), charts, width))
+        f.extend(check_seen(html.name, browse(html, chromium, width), charts, width))
     return f
 
 
-def _check_seen(name: str, seen: dict, charts: int, width: int) -> Findings:
+def check_seen(name: str, seen: dict, charts: int, width: int) -> Findings:
     """What the probe saw at one window width, as problems and a note."""
     f = Findings()
     at = f"{name} at {width} px"

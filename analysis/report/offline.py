@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,28 +19,70 @@ from pathlib import Path
 URL_ATTRIBUTES = {"src", "href", "srcset", "poster", "data", "action", "formaction", "xlink:href", "background", "manifest", "ping"}
 LINK_TAGS = {"a", "area"}
 REMOTE_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-CSS_REMOTE = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])((?:[a-z][a-z0-9+.-]*:)?//[^)"'\s]+)""", re.IGNORECASE)
-META_REFRESH = re.compile(r"url\s*=\s*['\"]?((?:[a-z][a-z0-9+.-]*:)?//[^'\"\s>]+)", re.IGNORECASE)
+CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^)"'\s]+)""", re.IGNORECASE)
+META_REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\"\s>]+)", re.IGNORECASE)
 
 
-class _RemoteFinder(HTMLParser):
+_CANDIDATE = re.compile(r"[\s,]*(\S+)")
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a srcset: 'a.png 1x, b.png 2x' -> a.png, b.png (a data: URL's commas do not split it)."""
+    urls, pos = [], 0
+    while (m := _CANDIDATE.match(value, pos)) is not None:
+        url, pos = m.group(1), m.end()
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:  # descriptors, up to the next comma
+            comma = value.find(",", pos)
+            pos = len(value) if comma < 0 else comma + 1
+        urls.append(url)
+    return urls
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One URL in a page: the element and attribute it stands in (``style`` for CSS, also a
+    <style> element's; ``content`` for a meta refresh), and whether it is a link the reader may
+    follow (<a>, <area>) rather than something the page loads."""
+
+    tag: str
+    attribute: str
+    url: str
+
+    @property
+    def is_link(self) -> bool:
+        return self.tag in LINK_TAGS and self.attribute != "style"
+
+
+class PageReferences(HTMLParser):
+    """Every URL of a page (:class:`Reference`), the ids and <a name>s a #fragment may name, and
+    the <base href> if any. Script *text* is not read."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
+        self.references: list[Reference] = []
+        self.ids: set[str] = set()
+        self.base: str | None = None
         self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in_style = tag == "style"
+        found = self.references
         for name, value in attrs:
             if value is None:
                 continue
+            if name == "id" or (name == "name" and tag == "a"):
+                self.ids.add(value)
             if name == "style":
-                self.found += CSS_REMOTE.findall(value)
+                found += [Reference(tag, "style", u) for u in CSS_URL.findall(value)]
             elif tag == "meta" and name == "content" and any(n == "http-equiv" and (v or "").lower() == "refresh" for n, v in attrs):
-                self.found += META_REFRESH.findall(value)
-            elif name in URL_ATTRIBUTES and tag not in LINK_TAGS:
-                urls = [u.strip().split(" ")[0] for u in value.split(",")] if name == "srcset" else [value]
-                self.found += [u.strip() for u in urls if REMOTE_URL.match(u)]
+                found += [Reference(tag, name, u) for u in META_REFRESH.findall(value)]
+            elif name in URL_ATTRIBUTES:
+                urls = srcset_urls(value) if name == "srcset" else [value.strip()]
+                found += [Reference(tag, name, u) for u in urls if u]
+                if tag == "base" and name == "href" and self.base is None:
+                    self.base = value.strip()
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":
@@ -47,7 +90,14 @@ class _RemoteFinder(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
-            self.found += CSS_REMOTE.findall(data)
+            self.references += [Reference("style", "style", u) for u in CSS_URL.findall(data)]
+
+
+def page_references(html: str) -> PageReferences:
+    parsed = PageReferences()
+    parsed.feed(html)
+    parsed.close()
+    return parsed
 
 
 def remote_resources(html: str) -> list[str]:
@@ -55,10 +105,7 @@ def remote_resources(html: str) -> list[str]:
     (scripts, styles, images, frames, media, objects, forms, SVG images), CSS url() and @import in
     <style> and style attributes, and meta refresh. Script *text* is not read: the browser check
     (check_output) catches what scripts would fetch."""
-    finder = _RemoteFinder()
-    finder.feed(html)
-    finder.close()
-    return finder.found
+    return [r.url for r in page_references(html).references if not r.is_link and REMOTE_URL.match(r.url)]
 
 
 def check_offline(path: Path) -> None:
