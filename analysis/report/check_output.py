@@ -349,11 +349,15 @@ def run_checks(html: Path | None, pdf: Path | None, expected: dict, chromium: st
     return f
 
 
-def main(root: Path, html: Path | None, pdf: Path | None) -> int:
-    findings = run_checks(html, pdf, expected_from_project(root), find_chromium())
+def print_findings(command: str, findings: Findings) -> int:
+    """Notes, then problems, then the verdict, on stderr; the exit status (1 on any problem)."""
     for note in findings.notes:
-        print(f"check-output: {note}", file=sys.stderr)
+        print(f"{command}: {note}", file=sys.stderr)
     for problem in findings.problems:
-        print(f"check-output: FAIL {problem}", file=sys.stderr)
-    print(f"check-output: {'FAILED' if findings.problems else 'ok'} ({len(findings.problems)} problem(s))", file=sys.stderr)
+        print(f"{command}: FAIL {problem}", file=sys.stderr)
+    print(f"{command}: {'FAILED' if findings.problems else 'ok'} ({len(findings.problems)} problem(s))", file=sys.stderr)
     return 1 if findings.problems else 0
+
+
+def main(root: Path, html: Path | None, pdf: Path | None) -> int:
+    return print_findings("check-output", run_checks(html, pdf, expected_from_project(root), find_chromium()))
