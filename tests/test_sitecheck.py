@@ -1,0 +1,291 @@
+"""The site check (analysis.review.sitecheck) on tiny hand-made sites: a good one passes, and each
+defect a published site could have is found and named. The tests that open Chromium are marked
+slow; the report itself (as rendered, 3 MB with its charts) is tried when a render is there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from analysis.report import check_output as co
+from analysis.review import editions, pages, sitecheck
+
+from conftest import ROOT
+
+CHROMIUM = co.find_chromium()
+RENDERED = Path(os.environ.get("BOSTON_REPORT_RENDERED", ROOT / "_output" / "report"))
+PDF = b"%PDF-1.7\n% a stand-in\n%%EOF\n"
+PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="  # a 1x1 PNG
+
+
+def needs_chromium():
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (Debian's chromium; .ci/run installs it)")
+        pytest.skip("Chromium not installed (apt-get install chromium): the browser checks were not run")
+
+
+def html(body: str, head: str = "", title: str = "page") -> str:
+    return f"<!DOCTYPE html><html lang='ko'><head><meta charset='utf-8'><title>{title}</title>{head}</head><body>{body}</body></html>"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def data_zip(path: Path, clean: Path, extra: dict[str, bytes] | None = None, skip: str | None = None,
+             change: str | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("boston-report-data/README.md", "# data\n")
+        for p in sorted(clean.iterdir()):
+            if p.name != skip:
+                z.writestr(f"boston-report-data/{p.name}", p.read_bytes() + (b"1" if p.name == change else b""))
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    folder = tmp_path / "clean"
+    write(folder / "claims.csv", "claim_id,verdict\nK1,supported\n")
+    write(folder / "sources.csv", "source_id,title\ns1,하나\n")
+    return folder
+
+
+@pytest.fixture
+def site(tmp_path: Path, clean: Path) -> Path:
+    """The whole layout, small: landing, English page, report (with sections), PDF, data zip, Data
+    Docs with a deeper page and a stylesheet, the editions index and one edition."""
+    s = tmp_path / "site"
+    write(s / pages.LANDING, html(
+        f'<p><a href="{pages.REPORT}">보고서</a> <a href="{pages.REPORT}#sec-claims">주장</a> <a href="{pages.PDF}">PDF</a> '
+        f'<a href="{pages.DATA_ZIP}">zip</a> <a href="{pages.DATA_DOCS}">검증</a> <a href="{pages.EDITIONS}">판 목록</a> '
+        f'<a href="{pages.ENGLISH}">English</a> <a href="https://github.com/OWNER/REPO">source</a> '
+        '<a href="mailto:someone@example.org">mail</a> <a href="#top">위로</a></p>'
+        f'<img alt="" src="data:image/png;base64,{PIXEL}">'))
+    write(s / pages.ENGLISH, html(f'<a href="{pages.LANDING}">한국어</a> <a href="{pages.REPORT}#sec-claims">claims</a>'))
+    write(s / pages.REPORT, html('<h2 id="sec-claims">주장</h2><p><a name="old-anchor"></a><a href="#sec-claims">here</a> '
+                                 '<a href="../index.html">home</a></p><script>document.body.dataset.ok = "1";</script>'))
+    write(s / pages.PDF, PDF)
+    data_zip(s / pages.DATA_ZIP, clean)
+    write(s / "data-docs" / "static" / "style.css", "body { color: #222 }")
+    write(s / pages.DATA_DOCS, html('<a href="validations/run.html#results">run</a> <a href="../index.html">home</a>',
+                                    head='<link rel="stylesheet" href="static/style.css">'))
+    write(s / "data-docs" / "validations" / "run.html", html('<div id="results">ok</div><a href="../index.html">back</a>',
+                                                              head='<link rel="stylesheet" href="../static/style.css">'))
+    archive = s / "editions"
+    edition = archive / "2026-12-03"
+    write(edition / editions.REPORT, html('<a href="../index.html">판 목록</a>'))
+    write(edition / editions.PDF, PDF)
+    data_zip(edition / editions.DATA_ZIP, clean)
+    write(edition / editions.RECORD, "{}")
+    entry = {"id": "2026-12-03", "date": "2026-12-03", "commit": "0" * 40, "data_sha256": "f" * 64, "previous": None,
+             "cutoffs": [], "verdicts": {}, "changes": None}
+    editions.write_index(archive, [entry])
+    return s
+
+
+def static(site: Path) -> list[str]:
+    return sitecheck.check_static(site).findings.problems
+
+
+def one(problems: list[str], *words: str) -> str:
+    """The one problem that names all the words."""
+    found = [p for p in problems if all(w in p for w in words)]
+    assert len(found) == 1, problems
+    return found[0]
+
+
+# --------------------------------------------------------------------------- static pass and layout
+
+def test_the_good_site_has_no_static_or_layout_problem(site, clean):
+    result = sitecheck.check_static(site)
+    assert result.findings.problems == [] and sitecheck.check_layout(site).problems == []
+    assert sitecheck.check_data_zip(site / pages.DATA_ZIP, clean, pages.DATA_ZIP).problems == []
+    assert set(result.downloads) == {pages.PDF, pages.DATA_ZIP, "editions/editions.json", "editions/2026-12-03/index.pdf",
+                                     "editions/2026-12-03/boston-report-data.zip"}  # the editions index links these
+    assert not any("no link from" in n for n in result.findings.notes), result.findings.notes
+
+
+def test_a_broken_relative_link_is_named_with_its_page_and_the_file_expected(site):
+    write(site / pages.ENGLISH, html('<a href="report/indx.html">report</a>'))
+    problem = one(static(site), "en.html", 'href="report/indx.html"')
+    assert "does not exist" in problem and "report/indx.html" in problem
+
+
+def test_a_root_absolute_link_breaks_under_the_sub_path(site):
+    write(site / pages.ENGLISH, html(f'<a href="/{pages.REPORT}">report</a>'))
+    problem = one(static(site), "en.html", f'href="/{pages.REPORT}"')
+    assert "outside the site's sub-path /REPO/" in problem
+
+
+def test_a_link_to_a_missing_fragment_is_named(site):
+    write(site / pages.ENGLISH, html(f'<a href="{pages.REPORT}#sec-nowhere">x</a> <a href="{pages.REPORT}#old-anchor">y</a>'))
+    problem = one(static(site), "en.html", "#sec-nowhere")
+    assert 'report/index.html has no element with id="sec-nowhere"' in problem  # and <a name="old-anchor"> counts
+
+
+def test_a_remote_script_and_a_javascript_url_are_problems_but_a_link_out_is_not(site):
+    write(site / pages.ENGLISH, html('<a href="javascript:void(0)">x</a> <a href="https://example.org/">out</a>',
+                                     head='<script src="https://cdn.example.org/lib.js"></script>'))
+    problems = static(site)
+    assert "cdn.example.org/lib.js" in one(problems, "en.html", "remote resource")
+    assert "javascript: URL" in one(problems, "en.html", "javascript:void(0)")
+    assert len(problems) == 2
+
+
+def test_a_pdf_link_to_a_missing_file_is_named(site):
+    (site / pages.PDF).unlink()
+    problems = static(site)
+    assert one(problems, "index.html", f'href="{pages.PDF}"', "does not exist")
+    assert one(sitecheck.check_layout(site).problems, pages.PDF, "missing")
+
+
+def test_every_html_file_is_checked_and_unlinked_ones_are_noted(site):
+    write(site / "data-docs" / "orphan.html", html('<img src="missing.png" alt="">'))
+    result = sitecheck.check_static(site)
+    assert one(result.findings.problems, "data-docs/orphan.html", "missing.png")
+    assert any("no link from index.html reaches" in n and "data-docs/orphan.html" in n for n in result.findings.notes)
+
+
+def test_a_folder_link_means_its_index_html(site):
+    write(site / pages.ENGLISH, html('<a href="data-docs/">docs</a> <a href="editions">editions</a> <a href="report/nothing/">x</a>'))
+    (site / "report" / "nothing").mkdir()
+    result = sitecheck.check_static(site)
+    assert one(result.findings.problems, 'href="report/nothing/"', "report/nothing/index.html")
+    assert len(result.findings.problems) == 1
+    assert any("2 link(s) to a folder" in n for n in result.findings.notes), result.findings.notes
+
+
+def test_an_edition_without_its_files_is_named(site):
+    (site / "editions" / "2026-12-03" / editions.PDF).unlink()
+    assert one(sitecheck.check_layout(site).problems, "edition 2026-12-03 lacks index.pdf")
+
+
+# --------------------------------------------------------------------------- the data zip
+
+@pytest.mark.parametrize("defect, words", [
+    (dict(extra={"boston-report-data/notes.txt": b"x"}), ("not in clean/", "notes.txt")),
+    (dict(extra={"other/claims.csv": b"x"}), ("not in clean/", "other/claims.csv")),
+    (dict(change="sources.csv"), ("bytes differ", "sources.csv")),
+    (dict(skip="claims.csv"), ("missing", "claims.csv")),
+])
+def test_the_data_zip_must_be_exactly_the_clean_data(site, clean, defect, words):
+    data_zip(site / pages.DATA_ZIP, clean, **defect)
+    problems = sitecheck.check_data_zip(site / pages.DATA_ZIP, clean, pages.DATA_ZIP).problems
+    assert one(problems, pages.DATA_ZIP, *words)
+
+
+def test_an_editions_zip_needs_only_its_readme(site, clean, tmp_path):
+    old = write(tmp_path / "other-clean" / "old.csv", "a\n1\n").parent
+    path = data_zip(site / "editions" / "2026-12-03" / editions.DATA_ZIP, old)
+    assert sitecheck.check_data_zip(path, None, "e.zip").problems == []
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("boston-report-data/old.csv", "a\n")
+    assert one(sitecheck.check_data_zip(path, None, "e.zip").problems, "no boston-report-data/README.md")
+    write(path, b"not a zip")
+    assert one(sitecheck.check_data_zip(path, None, "e.zip").problems, "not a zip")
+
+
+# --------------------------------------------------------------------------- the server and the downloads
+
+def test_the_server_serves_the_sub_path_only_and_probes_html(site):
+    with sitecheck.SiteServer(site) as server:
+        assert server.base.startswith("http://127.0.0.1:") and server.base.endswith("/REPO/")
+        status, body = sitecheck.fetch(server.url(pages.LANDING))
+        assert status == 200 and b"data-boston-check" in body and b"default-src 'self'" in body
+        assert sitecheck.fetch(server.base) == (200, body)  # a folder is its index.html
+        assert sitecheck.fetch(server.base[: -len("REPO/")] + pages.LANDING)[0] == 404
+        assert sitecheck.fetch(server.url("data-docs"))[0] == 200  # redirected to data-docs/
+        assert sitecheck.fetch(server.url(pages.PDF)) == (200, PDF)
+        assert sitecheck.fetch(server.url("no/such.html"))[0] == 404
+    assert (f"/REPO/{pages.PDF}", 200, "") in server.requests
+
+
+def test_downloads_answer_with_a_body_of_their_kind(site):
+    write(site / pages.PDF, b"<html>not a pdf</html>")
+    write(site / "editions" / "editions.json", b"")
+    with sitecheck.SiteServer(site) as server:
+        problems = sitecheck.check_downloads(server, {pages.PDF: pages.LANDING, "editions/editions.json": pages.EDITIONS,
+                                                      pages.DATA_ZIP: pages.LANDING, "gone.zip": pages.LANDING}).problems
+    assert one(problems, pages.PDF, "linked from index.html", "not a PDF")
+    assert one(problems, "editions/editions.json", "expected 200 with a body")
+    assert one(problems, "gone.zip", "HTTP 404")
+    assert len(problems) == 3
+
+
+def test_main_says_to_build_the_site_first(tmp_path, capsys):
+    assert sitecheck.main(tmp_path) == 1
+    assert "run `make site` first" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the browser pass
+
+def browse(site: Path, *names: str) -> list[str]:
+    with sitecheck.SiteServer(site) as server:
+        return sitecheck.check_browser(server, list(names), CHROMIUM).problems
+
+
+@pytest.mark.slow
+def test_the_good_site_passes_whole(site, clean, capsys):
+    needs_chromium()
+    shutil.copytree(clean, site.parent / "data" / "clean")  # main() reads root/data/clean
+    status, err = sitecheck.main(site.parent, site), capsys.readouterr().err
+    assert status == 0 and err.rstrip().endswith("sitecheck: ok (0 problem(s))"), err
+    assert "sitecheck: browser: 7 page(s) opened through http://127.0.0.1:" in err, err
+
+
+@pytest.mark.slow
+def test_a_script_that_throws_is_found_in_the_browser(site):
+    needs_chromium()
+    write(site / pages.ENGLISH, html("<p>x</p><script>undefinedFunction();</script>"))
+    problem = one(browse(site, pages.ENGLISH, pages.LANDING), "en.html", "undefinedFunction is not defined")
+    assert problem.startswith("en.html at 1280 px: error:")
+
+
+@pytest.mark.slow
+def test_a_remote_fetch_is_refused_and_named(site):
+    needs_chromium()
+    write(site / pages.ENGLISH, html('<script>fetch("https://example.org/data.json").catch(() => {});</script>'))
+    assert static(site) == []  # script text is not read statically: the browser pass is what sees it
+    assert one(browse(site, pages.ENGLISH), "en.html", "blocked load: https://example.org/data.json")
+
+
+@pytest.mark.slow
+def test_a_load_the_server_does_not_have_is_a_404(site):
+    needs_chromium()
+    write(site / pages.ENGLISH, html('<script>const s = document.createElement("script"); s.src = "gone.js"; '
+                                     'document.head.appendChild(s);</script>'))
+    problems = browse(site, pages.ENGLISH)
+    assert one(problems, "en.html", "asked for /REPO/gone.js: 404")
+
+
+@pytest.mark.slow
+def test_the_rendered_report_loads_without_an_error(site, clean):
+    """The report as Quarto renders it (3 MB, its charts drawn by inline vega), and the landing and
+    English pages as rendered, in the tiny site: no problem, every chart drawn, within a minute."""
+    needs_chromium()
+    report = RENDERED / "index.html"
+    if not report.is_file():
+        pytest.skip(f"no render at {RENDERED} (make report; or set BOSTON_REPORT_RENDERED)")
+    shutil.copyfile(report, site / pages.REPORT)
+    for name in (pages.LANDING, pages.ENGLISH):
+        if (RENDERED / "site" / name).is_file():
+            shutil.copyfile(RENDERED / "site" / name, site / name)
+    started = time.monotonic()
+    findings = sitecheck.check_site(site, clean, CHROMIUM)
+    seconds = time.monotonic() - started
+    assert findings.problems == [], findings.problems
+    drawn = [n for n in findings.notes if n.startswith("report/index.html at 1280 px")]
+    assert drawn and " 0 JavaScript error(s)" in drawn[0] and "0/0 charts" not in drawn[0], findings.notes
+    assert seconds < 120, seconds
+    print(f"the site with the rendered report: {seconds:.1f} s; {drawn[0]}")
