@@ -1,12 +1,12 @@
 """The site check (analysis.review.sitecheck) on tiny hand-made sites: a good one passes, and each
 defect a published site could have is found and named. The tests that open Chromium are marked
-slow; the report itself (as rendered, 3 MB with its charts) is tried when a render is there."""
+slow. The real site (the rendered report, its Data Docs, its editions) is checked by
+`make check-site` after `make site` in .ci/run, where a render exists."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import time
 import zipfile
 from pathlib import Path
 
@@ -15,10 +15,8 @@ import pytest
 from analysis.report import check_output as co
 from analysis.review import editions, pages, sitecheck
 
-from conftest import ROOT
 
 CHROMIUM = co.find_chromium()
-RENDERED = Path(os.environ.get("BOSTON_REPORT_RENDERED", ROOT / "_output" / "report"))
 PDF = b"%PDF-1.7\n% a stand-in\n%%EOF\n"
 PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="  # a 1x1 PNG
 
@@ -267,25 +265,3 @@ def test_a_load_the_server_does_not_have_is_a_404(site):
                                      'document.head.appendChild(s);</script>'))
     problems = browse(site, pages.ENGLISH)
     assert one(problems, "en.html", "asked for /REPO/gone.js: 404")
-
-
-@pytest.mark.slow
-def test_the_rendered_report_loads_without_an_error(site, clean):
-    """The report as Quarto renders it (3 MB, its charts drawn by inline vega), and the landing and
-    English pages as rendered, in the tiny site: no problem, every chart drawn, within a minute."""
-    needs_chromium()
-    report = RENDERED / "index.html"
-    if not report.is_file():
-        pytest.skip(f"no render at {RENDERED} (make report; or set BOSTON_REPORT_RENDERED)")
-    shutil.copyfile(report, site / pages.REPORT)
-    for name in (pages.LANDING, pages.ENGLISH):
-        if (RENDERED / "site" / name).is_file():
-            shutil.copyfile(RENDERED / "site" / name, site / name)
-    started = time.monotonic()
-    findings = sitecheck.check_site(site, clean, CHROMIUM)
-    seconds = time.monotonic() - started
-    assert findings.problems == [], findings.problems
-    drawn = [n for n in findings.notes if n.startswith("report/index.html at 1280 px")]
-    assert drawn and " 0 JavaScript error(s)" in drawn[0] and "0/0 charts" not in drawn[0], findings.notes
-    assert seconds < 120, seconds
-    print(f"the site with the rendered report: {seconds:.1f} s; {drawn[0]}")
