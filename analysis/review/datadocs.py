@@ -231,7 +231,7 @@ def publish_data_docs(data_docs: Path, dest: Path, assets: Path) -> None:
     if problems:
         raise DataDocsError(f"the Data Docs in {data_docs} cannot be published offline ({len(problems)} problem(s)); "
                             "a new remote load needs an entry in analysis.review.datadocs.ASSETS and its package in "
-                            "tools/datadocs-assets/package.json:\n" + "\n".join(f"  - {p}" for p in problems))
+                            f"tools/datadocs-assets/package.json, a missing file `{MAKE_TARGET}`:\n" + "\n".join(f"  - {p}" for p in problems))
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
