@@ -8,7 +8,7 @@ QUARTO_CLI_VERSION ?= 1.10.19
 export GX_ANALYTICS_ENABLED := false
 export TQDM_DISABLE := 1
 
-.PHONY: report check-output test build validate setup fonts tools datadocs-assets lock clean-venv
+.PHONY: report check-output site check-site test build validate setup fonts tools datadocs-assets lock clean-venv
 
 report: setup fonts  ## build + validate the data, then render HTML and PDF (needs Quarto)
 	@command -v quarto >/dev/null 2>&1 || [ -x $(VENV)/bin/quarto ] \
@@ -20,6 +20,14 @@ report: setup fonts  ## build + validate the data, then render HTML and PDF (nee
 # offline in headless Chromium (Debian's chromium). CI runs it after `make report`.
 check-output: setup
 	$(VENV)/bin/boston-report check-output
+
+# The published site (_site/) from the render: landing, report, data zip, Data Docs, editions (the
+# render is added to _editions/ when the checkout is committed). Then the site opened offline from a sub-path.
+site: setup datadocs-assets
+	$(VENV)/bin/boston-report site
+
+check-site: setup
+	$(VENV)/bin/boston-report check-site
 
 test: setup fonts tools datadocs-assets  ## the whole test suite (CI runs exactly this)
 	$(PY) -m pytest $(PYTEST_ARGS)
