@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from analysis.report.offline import CSS_REMOTE, remote_resources
+from analysis.report.offline import css_remote, remote_resources
 from analysis.review import datadocs
 from analysis.review.datadocs import ASSETS, DataDocsError, publish_data_docs
 
@@ -130,7 +130,7 @@ def remote_left(site: Path) -> list[str]:
         if file.suffix in (".html", ".css"):
             text = file.read_text(encoding="utf-8")
             found += [f"{file.relative_to(site)}: {u}" for u in (remote_resources(text) if file.suffix == ".html"
-                                                                   else CSS_REMOTE.findall(text))]
+                                                                   else css_remote(text))]
     return found
 
 

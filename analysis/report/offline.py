@@ -108,6 +108,11 @@ def remote_resources(html: str) -> list[str]:
     return [r.url for r in page_references(html).references if not r.is_link and REMOTE_URL.match(r.url)]
 
 
+def css_remote(css: str) -> list[str]:
+    """The URLs a style sheet would load from another host (url(), @import)."""
+    return [u for u in CSS_URL.findall(css) if REMOTE_URL.match(u)]
+
+
 def check_offline(path: Path) -> None:
     """Raise if the HTML file references anything remote."""
     remaining = remote_resources(path.read_text(encoding="utf-8"))

@@ -25,7 +25,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from analysis.report.offline import CSS_REMOTE, REMOTE_URL, remote_resources
+from analysis.report.offline import REMOTE_URL, css_remote, remote_resources
 
 VENDOR = "vendor"  # the folder of the published Data Docs that holds the copied assets
 MAKE_TARGET = "make datadocs-assets"
@@ -158,7 +158,7 @@ def _misplaced_static(url: str, page: str, data_docs: Path) -> str | None:
 
 
 def _remote(text: str, is_html: bool) -> list[str]:
-    return remote_resources(text) if is_html else CSS_REMOTE.findall(text)
+    return remote_resources(text) if is_html else css_remote(text)
 
 
 def _rewrite(rel: str, text: str, is_html: bool, data_docs: Path, assets: Path,
