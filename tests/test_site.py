@@ -62,3 +62,58 @@ def test_no_site_from_a_render_without_its_pdf(project: ProjectPaths, tmp_path: 
     with pytest.raises(site.SiteError, match="index.pdf"):
         site.assemble(project, tmp_path / "archive", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def fake_render(project: ProjectPaths) -> None:
+    """The four pages a render leaves, as stand-ins, and the render's edition record."""
+    from analysis.report.edition import current
+
+    out = project.rendered
+    (out / "site").mkdir(parents=True, exist_ok=True)
+    (out / "index.html").write_text('<!DOCTYPE html><html><head><title>r</title></head><body><a href="index.pdf">PDF</a></body></html>')
+    (out / "index.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    for name in ("index.html", "en.html"):
+        (out / "site" / name).write_text("<!DOCTYPE html><html><head><title>s</title></head><body>landing</body></html>")
+    (out / "edition.json").write_text(current(project.root).to_json(), encoding="utf-8")
+
+
+def commit_all(root: Path, message: str) -> None:
+    import subprocess
+
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", message]):
+        if args[0] == "init" and (root / ".git").exists():
+            continue
+        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
+                       cwd=root, check=True, capture_output=True)
+
+
+@pytest.mark.slow
+def test_the_site_is_assembled_and_a_committed_render_becomes_an_edition_once(project: ProjectPaths, tmp_path: Path):
+    """Real Data Docs (GX) on the real vendored assets; stand-in pages for the render."""
+    import shutil
+
+    from analysis.review import editions, pages, sitecheck
+
+    shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
+    (project.root / ".gitignore").write_text("_output/\n_site/\n")
+    commit_all(project.root, "edition")
+    fake_render(project)
+    archive, out, assets = tmp_path / "archive", tmp_path / "site", ROOT / site.DATA_DOCS_ASSETS
+    first = site.assemble(project, archive, out, assets, progress=lambda _: None)
+    assert first.archived is not None and first.archived.new
+    for place in (pages.LANDING, pages.ENGLISH, pages.REPORT, pages.PDF, pages.DATA_ZIP, pages.DATA_DOCS, pages.EDITIONS):
+        assert (out / place).is_file(), place
+    day = first.archived.entry["id"]
+    assert (out / "editions" / day / "index.pdf").read_bytes() == b"%PDF-1.7\n%%EOF\n"
+    assert sitecheck.check_data_zip(out / pages.DATA_ZIP, project.clean, pages.DATA_ZIP).problems == []
+    # The same commit again: the archive does not change, the site is rebuilt whole.
+    before = (archive / editions.INDEX_JSON).read_bytes()
+    again = site.assemble(project, archive, out, assets, progress=lambda _: None)
+    assert again.archived is not None and not again.archived.new
+    assert (archive / editions.INDEX_JSON).read_bytes() == before
+    # Uncommitted changes: a site, but no edition.
+    (project.root / "CITATION.cff").write_text((project.root / "CITATION.cff").read_text() + "\n")
+    fake_render(project)
+    dirty = site.assemble(project, archive, out, assets, progress=lambda _: None)
+    assert dirty.archived is None and "not archived" in dirty.notes[0]
+    assert [e["id"] for e in editions.load(out / "editions")] == [day]
