@@ -238,7 +238,7 @@ def _summary_tables(entry: dict, previous: dict) -> list:
     verdict_rows = [[VERDICT_LABELS.get(v, v), previous["verdicts"].get(v, 0), entry["verdicts"].get(v, 0)]
                     for v in VERDICT_LABELS if v in previous["verdicts"] or v in entry["verdicts"]]
     return [h.element("h2", "자료 기준 (지표별 최신 자료 연도)"),
-            h.table(["지표", previous["id"], entry["id"], ""], rows, right=(1, 2)),
+            h.table(["지표", previous["id"], entry["id"], "비고"], rows, right=(1, 2)),
             h.element("h2", "주장 판정 수"), h.table(["판정", previous["id"], entry["id"]], verdict_rows, right=(1, 2))]
 
 

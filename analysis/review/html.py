@@ -33,10 +33,11 @@ class Html(str):
 
 
 def escape(value) -> Html:
-    """Any value as literal text on one line; ``Html`` passes through; a missing value is '—'."""
+    """Any value as literal text on one line; ``Html`` passes through; a missing value (None, NaN,
+    pandas' <NA>) is '—', while an empty string stays empty (a cell left blank on purpose)."""
     if isinstance(value, Html):
         return value
-    if is_blank(value):
+    if value != "" and is_blank(value):
         return Html(MISSING)
     return Html(_html.escape(one_line(str(value)), quote=True))
 
