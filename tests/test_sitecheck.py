@@ -265,3 +265,10 @@ def test_a_load_the_server_does_not_have_is_a_404(site):
                                      'document.head.appendChild(s);</script>'))
     problems = browse(site, pages.ENGLISH)
     assert one(problems, "en.html", "asked for /REPO/gone.js: 404")
+
+
+def test_a_site_over_the_pages_limit_is_refused_and_one_near_it_is_flagged(tmp_path: Path):
+    write(tmp_path / "a.bin", b"x" * 900)
+    assert sitecheck.check_size(tmp_path, limit=10_000).problems == []
+    assert "WARNING" in sitecheck.check_size(tmp_path, limit=1_000).notes[0]
+    assert "too large" in sitecheck.check_size(tmp_path, limit=800).problems[0]

@@ -68,6 +68,6 @@ def test_main_publishes_the_site_after_the_archive_is_pushed_and_pull_requests_g
     assert runs.index("bash tools/editions-branch.sh fetch _editions") < runs.index("make site && make check-site")
     pages = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert pages["with"]["path"] == "_site/" and pages["if"] == on_main
-    preview = next(s for s in steps if s.get("with", {}).get("name") == "boston-report")
-    assert preview["if"] == "always()" and "_site/" in preview["with"]["path"]
+    preview = next(s for s in steps if s.get("with", {}).get("name") == "site-preview")
+    assert preview["if"] == "github.event_name == 'pull_request'" and preview["with"]["path"] == "_site/"
     assert any(s.get("run") == "bash tools/editions-branch.sh push _editions" for s in jobs["archive"]["steps"])

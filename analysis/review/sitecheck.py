@@ -404,9 +404,28 @@ def check_data_zip(path: Path, clean: Path | None, name: str) -> Findings:
 
 # --------------------------------------------------------------------------- the command
 
+PAGES_LIMIT = 1_000_000_000  # GitHub Pages: a published site may be at most 1 GB
+PAGES_WARNING = 0.8
+
+
+def check_size(site: Path, limit: int = PAGES_LIMIT) -> Findings:
+    """The archive only grows (each edition adds its report and PDF); say so before Pages refuses it."""
+    f = Findings()
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    line = f"size: {total / 1e6:.1f} MB of GitHub Pages' {limit / 1e6:.0f} MB"
+    if total > limit:
+        f.problems.append(f"{line}: the site is too large to publish; move older editions' files elsewhere (README: Publishing)")
+    elif total > PAGES_WARNING * limit:
+        f.notes.append(f"{line}: WARNING, over {PAGES_WARNING:.0%}; plan where older editions' files go (README: Publishing)")
+    else:
+        f.notes.append(line)
+    return f
+
+
 def check_site(site: Path, clean: Path, chromium: str | None, prefix: str = PREFIX) -> Findings:
     f = Findings()
     f.extend(check_layout(site))
+    f.extend(check_size(site))
     static = check_static(site, prefix)
     f.extend(static.findings)
     f.extend(check_data_zip(site / pages.DATA_ZIP, clean, pages.DATA_ZIP))
