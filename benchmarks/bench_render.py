@@ -1,7 +1,8 @@
-"""Benchmark (not a test): where a render's time goes, and the full render against the same
-render with its cells already executed (Quarto freeze), in one run.
+"""Benchmark (not a test): where a render's time goes, the full render against the same render
+with its cells already executed (Quarto freeze), and against the floor: a bare Quarto project
+(one Jupyter cell drawing one Altair chart, the same two formats and font), alternating in one run.
 
-    PATH=<quarto>/bin:$PATH .venv/bin/python benchmarks/bench_render.py [--runs N]
+    PATH=<quarto>/bin:$PATH .venv/bin/python benchmarks/bench_render.py [--runs N] [--floor-only]
 
 Measures, each as the median of N runs:
 - the pre-render build, cold (--force) and no-op;
@@ -62,12 +63,81 @@ def median(cmd, runs, env=None, before=None) -> float:
     return statistics.median(times)
 
 
+BARE_PROJECT = """project:
+  type: default
+  render: [index.qmd]
+lang: ko
+execute:
+  echo: false
+jupyter: python3
+format:
+  html:
+    embed-resources: true
+  typst:
+    mainfont: "Noto Sans CJK KR"
+"""
+BARE_DOCUMENT = """---
+title: "바닥 (floor)"
+---
+
+```{python}
+import altair as alt
+import pandas as pd
+alt.renderers.enable("png")
+alt.Chart(pd.DataFrame({"연도": [2019, 2020, 2021], "값": [1, 3, 2]})).mark_line().encode(x="연도:O", y="값:Q")
+```
+"""
+
+
+def bare_project(folder: Path) -> Path:
+    """The floor: what any Quarto + Jupyter + Altair document costs on this machine."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "_quarto.yml").write_text(BARE_PROJECT, encoding="utf-8")
+    (folder / "index.qmd").write_text(BARE_DOCUMENT, encoding="utf-8")
+    return folder
+
+
+def alternate(a: list[str], b: list[str], runs: int, b_cwd: Path) -> tuple[list[float], list[float]]:
+    """Time a and b in turn, runs times each, so that a slower minute slows both."""
+    ta, tb = [], []
+    for _ in range(runs):
+        ta.append(timed(a))
+        start = time.perf_counter()
+        subprocess.run(b, cwd=b_cwd, env=ENV, check=True, capture_output=True)
+        tb.append(time.perf_counter() - start)
+    return ta, tb
+
+
+def floor_rows(runs: int) -> list[tuple[str, float]]:
+    import tempfile  # noqa: PLC0415
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
+        bare = bare_project(Path(tmp) / "bare")
+        subprocess.run(["quarto", "render"], cwd=bare, env=ENV, check=True, capture_output=True)  # warm-up
+        for label, full_cmd, bare_cmd, target in [
+                ("HTML + PDF", ["quarto", "render"], ["quarto", "render"], 2.0),
+                ("HTML only", [sys.executable, "-m", "analysis.cli", "render", "--to", "html"], ["quarto", "render", "--to", "html"], 1.5)]:
+            full, floor = alternate(full_cmd, bare_cmd, runs, bare)
+            ratios = [f / b for f, b in zip(full, floor)]
+            rows += [(f"report, {label}", statistics.median(full)), (f"bare project, {label}", statistics.median(floor))]
+            print(f"{label}: report {[round(t, 1) for t in full]} s, bare {[round(t, 1) for t in floor]} s, "
+                  f"median ratio {statistics.median(ratios):.2f} (target ≤ {target})")
+    return rows
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=3)
-    runs = p.parse_args().runs
+    p.add_argument("--floor-only", action="store_true", help="only the report against the bare project")
+    args = p.parse_args()
+    runs = args.runs
     if shutil.which("quarto") is None:
         sys.exit("quarto is not on PATH")
+    if args.floor_only:
+        for label, seconds in floor_rows(runs):
+            print(f"{label:<28}  {seconds:6.2f} s")
+        return
     cli = [sys.executable, "-m", "analysis.cli"]
     cache = ROOT / "build" / "chart-cache"
     rows = [("pre-render build, cold (--force)", median([*cli, "build", "--force"], runs)),
@@ -83,6 +153,7 @@ def main() -> None:
     full = median(quarto, runs)
     frozen = median([*quarto, "--profile", "frozen"], runs)
     rows += [("quarto render report (HTML + PDF, data unchanged)", full), ("the same with frozen cells", frozen)]
+    rows += floor_rows(runs)
     width = max(len(r[0]) for r in rows)
     for label, seconds in rows:
         print(f"{label:<{width}}  {seconds:6.2f} s")
