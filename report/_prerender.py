@@ -11,7 +11,7 @@ from pathlib import Path
 REPORT = Path(__file__).resolve().parent
 
 try:
-    from analysis.report.charts import vega_bundle_script
+    from analysis.report.charts import write_vega_bundle
     from analysis.report.head import write_open_graph
     from analysis.cli import main
 except ImportError as exc:
@@ -21,8 +21,9 @@ except ImportError as exc:
 
 code = main(["--root", str(REPORT.parent), "prerender"])
 if code == 0:
-    # One local copy of Vega/Vega-Lite/vega-embed for the whole HTML page (no CDN).
-    (REPORT / "_vega-bundle.html").write_text(vega_bundle_script(), encoding="utf-8")
+    # One local copy of Vega/Vega-Lite/vega-embed for the whole HTML page (no CDN); kept while
+    # vl-convert and chart-fit.js are unchanged.
+    write_vega_bundle(REPORT / "_vega-bundle.html")
     # og:title and og:description from index.qmd's front matter, for a shared link's preview.
     write_open_graph(REPORT / "index.qmd")
 sys.exit(code)

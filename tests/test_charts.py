@@ -178,3 +178,20 @@ def test_half_year_and_full_year_stay_apart(t):
                                  panel_titles=investment.PERIOD_TITLES)
     panels = chart.to_dict()["hconcat"]
     assert len(panels) == 2
+
+
+@pytest.mark.slow
+def test_the_vega_bundle_is_made_again_only_when_vl_convert_or_chart_fit_changes(tmp_path, monkeypatch):
+    from analysis.report import charts as ch
+
+    out = tmp_path / "_vega-bundle.html"
+    out.write_text("<script>an old bundle</script>\n", encoding="utf-8")  # no key: made by an older pre-render
+    assert ch.write_vega_bundle(out) is True
+    first = out.read_bytes()
+    assert b"window.vegaEmbed" in first and b"bostonChart" in first
+    assert ch.write_vega_bundle(out) is False and out.read_bytes() == first
+    edited = tmp_path / "chart-fit.js"
+    edited.write_text(ch.FIT_SCRIPT.read_text(encoding="utf-8") + "\n// an edit\n", encoding="utf-8")
+    monkeypatch.setattr(ch, "FIT_SCRIPT", edited)
+    assert ch.write_vega_bundle(out) is True
+    assert "// an edit" in out.read_text(encoding="utf-8")
