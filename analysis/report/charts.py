@@ -162,8 +162,10 @@ def write_vega_bundle(path: Path) -> bool:
     pre-render calls this; only a new vl-convert or an edited chart-fit.js makes it again).
     Returns whether it was written."""
     key = vega_bundle_key()
-    if path.exists() and path.read_text(encoding="utf-8").startswith(key + "\n"):
-        return False
+    if path.exists():
+        with path.open(encoding="utf-8") as existing:  # the key is the first line; the bundle is 0.9 MB
+            if existing.readline() == key + "\n":
+                return False
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(key + "\n" + vega_bundle_script(), encoding="utf-8")
     tmp.replace(path)

@@ -40,14 +40,19 @@ def latest_row(tables: dict[str, pd.DataFrame], table: str, series_id: str) -> p
     return rows.sort_values(["year", "source_id"]).iloc[-1]
 
 
-def cutoffs(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> list[dict]:
+def latest_rows(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> list[dict]:
+    """Each series the report draws, its latest row and that row's source's publication date: the
+    자료 기준 table here, and each edition's record in the editions archive."""
     dates = sources.set_index("source_id")["date_published"]
     out = []
     for table, series_id, label in CUTOFF_SERIES:
         row = latest_row(tables, table, series_id)
-        out.append({"series": label, "year": prov.cite(f"{int(row['year'])}년", row, mark=False),
-                    "published": str(dates[row["source_id"]]), "row": row})
+        out.append({"series_id": series_id, "series": label, "row": row, "published": str(dates[row["source_id"]])})
     return out
+
+
+def cutoffs(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> list[dict]:
+    return [{**r, "year": prov.cite(f"{int(r['row']['year'])}년", r["row"], mark=False)} for r in latest_rows(tables, sources)]
 
 
 def cutoff_table(tables: dict[str, pd.DataFrame], sources: pd.DataFrame) -> m.Markup:

@@ -24,7 +24,7 @@ import pandas as pd
 from analysis.paths import ProjectPaths
 from analysis.report.edition import Edition
 from analysis.report.quality import VERDICT_LABELS
-from analysis.report.summary import CUTOFF_SERIES, latest_row
+from analysis.report.summary import latest_rows
 from analysis.review import datadiff
 from analysis.review import html as h
 
@@ -54,13 +54,9 @@ class Added:
 
 def cutoffs(tables: dict[str, pd.DataFrame]) -> list[dict]:
     """Each series the report draws and its latest year, as 요약's 자료 기준 table shows it."""
-    dates = tables["sources"].set_index("source_id")["date_published"]
-    out = []
-    for table, series_id, label in CUTOFF_SERIES:
-        row = latest_row(tables, table, series_id)
-        out.append({"series_id": series_id, "label": label, "year": int(row["year"]), "source_id": str(row["source_id"]),
-                    "published": str(dates[row["source_id"]])})
-    return out
+    return [{"series_id": r["series_id"], "label": r["series"], "year": int(r["row"]["year"]),
+             "source_id": str(r["row"]["source_id"]), "published": r["published"]}
+            for r in latest_rows(tables, tables["sources"])]
 
 
 def verdicts(claims: pd.DataFrame) -> dict[str, int]:

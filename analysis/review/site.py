@@ -62,8 +62,7 @@ def zip_readme(edition: Edition, tables: dict[str, pd.DataFrame], cff: dict, fil
              "## 파일 (files)", ""]
     lines += [f"- `{p.name}`" + (f" — {rows[p.stem]} rows" if p.stem in rows else "") for p in files]
     lines += ["", "## 인용 (citation)", "", citation.plain(cff, edition, pages.site_url()), "",
-              "## 라이선스 (licences)", "", *[one_line(line) if not line.startswith("  ") else "  " + one_line(line.strip())
-                                              for line in citation.licence_lines(tables["sources"])], ""]
+              "## 라이선스 (licences)", "", *[one_line(line) for line in citation.licence_lines(tables["sources"])], ""]
     return "\n".join(lines)
 
 
