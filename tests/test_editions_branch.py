@@ -73,3 +73,10 @@ def test_push_without_a_built_archive_says_what_to_run(clone: Path):
     (clone / "empty").mkdir()
     out = sh(clone, "push", "empty", check=False)
     assert out.returncode == 1 and "make site" in out.stderr
+
+
+@pytest.mark.parametrize("folder", [".", "..", "/", "../elsewhere"])
+def test_fetch_refuses_to_replace_a_folder_outside_the_archive(clone: Path, folder: str):
+    out = sh(clone, "fetch", folder, check=False)
+    assert out.returncode == 2 and "not a folder this script may replace" in out.stderr
+    assert (clone / "README").read_text() == "main\n"  # the checkout is still there
