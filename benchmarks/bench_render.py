@@ -1,51 +1,41 @@
-"""Benchmark (not a test): where a render's time goes, the full render against the same render
-with its cells already executed (Quarto freeze), and against the floor: a bare Quarto project
-(one Jupyter cell drawing one Altair chart, the same two formats and font), alternating in one run.
+"""Benchmark (not a test): the full render against the floor, a bare Quarto project it generates
+(one Jupyter cell drawing one Altair chart, the same two formats and font), alternating in one
+run so that a slower minute slows both, and where the report's own time goes.
 
     PATH=<quarto>/bin:$PATH .venv/bin/python benchmarks/bench_render.py [--runs N] [--floor-only]
 
-Measures, each as the median of N runs:
-- the pre-render build, cold (--force) and no-op;
-- executing the chapters for each format in one process (imports, data, charts; PNG export for
-  the PDF with an empty and with a warm chart cache);
-- `quarto render report` (HTML + PDF, data unchanged) and the same render with frozen cells
-  (`--profile frozen`, report/_quarto-frozen.yml), and their ratio.
+Each document is executed once, by the pre-render, for every format (analysis/report/execute.py),
+and reused while nothing it depends on changed. The report is timed both ways:
+- "execution reused": data, chapters and code unchanged since the last render (the pre-render
+  build is a no-op and the executed notebooks are reused), what an analyst pays re-rendering;
+- "executed afresh": the executed notebooks deleted before each run, so the pre-render executes
+  every document again (one kernel), what a change to a chapter, the data or the code costs.
+Without --floor-only it also times the pre-render build (cold and no-op) and the execution alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 ENV = {k: v for k, v in os.environ.items() if k not in ("CI", "BOSTON_REPORT_FORCE")}
 ENV["QUARTO_PYTHON"] = sys.executable
-EXECUTE = """
-import os, sys, io, contextlib, ast
-from pathlib import Path
-os.chdir(sys.argv[1])
-from analysis.report import qmd, charts
-ns = {}
-for c in qmd.cells(Path("index.qmd")):
-    if c.kind == "prose":
-        continue
-    with contextlib.redirect_stdout(io.StringIO()):
-        if c.kind == "inline":
-            eval(c.source, ns)
-            continue
-        tree = ast.parse(c.source)
-        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        exec(compile(ast.Module(tree.body[:-1] if last else tree.body, []), "cell", "exec"), ns)
-        value = eval(compile(ast.Expression(last.value), "cell", "eval"), ns) if last else None
-        if value is not None and "altair" in type(value).__module__:
-            charts.html_and_png(value.to_dict(validate=False))
-"""
+
+
+def forget_executions() -> None:
+    """Delete the executed notebooks, so that the next render executes every document again."""
+    from analysis.report.execute import SOURCES, notebook_path  # noqa: PLC0415
+
+    for source in SOURCES:
+        notebook_path(ROOT / source).unlink(missing_ok=True)
 
 
 def timed(cmd: list[str], env: dict | None = None) -> float:
@@ -97,10 +87,13 @@ def bare_project(folder: Path) -> Path:
     return folder
 
 
-def alternate(a: list[str], b: list[str], runs: int, b_cwd: Path) -> tuple[list[float], list[float]]:
-    """Time a and b in turn, runs times each, so that a slower minute slows both."""
+def alternate(a: list[str], b: list[str], runs: int, b_cwd: Path, before=None) -> tuple[list[float], list[float]]:
+    """Time a and b in turn, runs times each, so that a slower minute slows both (``before`` runs
+    untimed before each run of a)."""
     ta, tb = [], []
     for _ in range(runs):
+        if before:
+            before()
         ta.append(timed(a))
         start = time.perf_counter()
         subprocess.run(b, cwd=b_cwd, env=ENV, check=True, capture_output=True)
@@ -115,14 +108,18 @@ def floor_rows(runs: int) -> list[tuple[str, float]]:
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
         bare = bare_project(Path(tmp) / "bare")
         subprocess.run(["quarto", "render"], cwd=bare, env=ENV, check=True, capture_output=True)  # warm-up
-        for label, full_cmd, bare_cmd, target in [
-                ("HTML + PDF", ["quarto", "render"], ["quarto", "render"], 2.0),
-                ("HTML only", [sys.executable, "-m", "analysis.cli", "render", "--to", "html"], ["quarto", "render", "--to", "html"], 1.5)]:
-            full, floor = alternate(full_cmd, bare_cmd, runs, bare)
+        html_only = [sys.executable, "-m", "analysis.cli", "render", "--to", "html"]
+        for label, full_cmd, bare_cmd, target, before in [
+                ("HTML + PDF, execution reused", ["quarto", "render"], ["quarto", "render"], 2.0, None),
+                ("HTML only, execution reused", html_only, ["quarto", "render", "--to", "html"], 1.5, None),
+                ("HTML + PDF, executed afresh", ["quarto", "render"], ["quarto", "render"], 2.0, forget_executions),
+                ("HTML only, executed afresh", html_only, ["quarto", "render", "--to", "html"], 1.5, forget_executions)]:
+            subprocess.run(["quarto", "render"], cwd=ROOT, env=ENV, check=True, capture_output=True)  # executed, as after a render
+            full, floor = alternate(full_cmd, bare_cmd, runs, bare, before)
             ratios = [f / b for f, b in zip(full, floor)]
-            rows += [(f"report, {label}", statistics.median(full)), (f"bare project, {label}", statistics.median(floor))]
+            rows += [(f"report, {label}", statistics.median(full)), (f"bare project, {label.split(',')[0]}", statistics.median(floor))]
             print(f"{label}: report {[round(t, 1) for t in full]} s, bare {[round(t, 1) for t in floor]} s, "
-                  f"median ratio {statistics.median(ratios):.2f} (target ≤ {target})")
+                  f"median ratio {statistics.median(ratios):.2f} (target ≤ {target})", flush=True)
     return rows
 
 
@@ -139,26 +136,16 @@ def main() -> None:
             print(f"{label:<28}  {seconds:6.2f} s")
         return
     cli = [sys.executable, "-m", "analysis.cli"]
-    cache = ROOT / "build" / "chart-cache"
+    execute = [sys.executable, "-c", "from analysis.paths import ProjectPaths; from analysis.report.execute import execute; "
+               "execute(ProjectPaths.from_env())"]
     rows = [("pre-render build, cold (--force)", median([*cli, "build", "--force"], runs)),
-            ("pre-render build, no-op", median([*cli, "build"], runs))]
-    for fmt in ("html", "typst"):
-        env = dict(ENV, BOSTON_REPORT_FORMAT=fmt)
-        run = [sys.executable, "-c", EXECUTE, str(ROOT / "report")]
-        if fmt == "typst":
-            rows.append(("execute chapters for typst, empty chart cache", median(run, runs, env, lambda: shutil.rmtree(cache, ignore_errors=True))))
-        rows.append((f"execute chapters for {fmt}" + (", warm chart cache" if fmt == "typst" else ""), median(run, runs, env)))
-    quarto = ["quarto", "render", "report"]
-    timed([*quarto, "--profile", "frozen"])  # populate report/_freeze/
-    full = median(quarto, runs)
-    frozen = median([*quarto, "--profile", "frozen"], runs)
-    rows += [("quarto render report (HTML + PDF, data unchanged)", full), ("the same with frozen cells", frozen)]
+            ("pre-render build, no-op", median([*cli, "build"], runs)),
+            ("execute every document once (one kernel)", median(execute, runs, before=forget_executions)),
+            ("reuse the executions (nothing changed)", median(execute, runs))]
     rows += floor_rows(runs)
     width = max(len(r[0]) for r in rows)
     for label, seconds in rows:
         print(f"{label:<{width}}  {seconds:6.2f} s")
-    print(f"full render / frozen render: {full / frozen:.2f}  (target ≤ 1.5)")
-
 
 if __name__ == "__main__":
     main()

@@ -1,13 +1,16 @@
 """Quarto `post-render`: remove the CDN jQuery/RequireJS loaders Quarto adds to pages with script
 outputs, fail if the HTML still references anything remote (see analysis/report/offline.py), and
-record which edition this render is (date, commit, data) next to the report, for the site."""
+record which edition this render is (date, commit, data) next to the report, for the site. The
+chart images Quarto copies beside the PDF (report/_charts/) go: the PDF holds them already."""
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from analysis.paths import ProjectPaths
 from analysis.report import edition
+from analysis.report.charts import CHART_IMAGES
 from analysis.report.offline import main
 
 paths = ProjectPaths.from_env(os.environ.get("BOSTON_REPORT_ROOT") or Path(__file__).resolve().parent.parent)
@@ -16,6 +19,7 @@ files = [f for f in os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines
 if not files:
     files = [str(p) for p in out_dir.rglob("*.html")]
 code = main(files)
+shutil.rmtree(out_dir / "report" / CHART_IMAGES, ignore_errors=True)
 if code == 0 and paths.rendered.is_dir():
     (paths.rendered / edition.RECORD).write_text(edition.current(paths.root).to_json(), encoding="utf-8")
 sys.exit(code)

@@ -1,4 +1,8 @@
-"""Quarto `pre-render`: build and validate the data before any chapter executes.
+"""Quarto `pre-render`: build and validate the data, then execute every document once.
+
+The execution (analysis/report/execute.py) writes the executed notebooks the project renders
+(report/index.ipynb, report/site/*.ipynb): Quarto renders them to HTML and PDF without executing
+them again. A notebook is reused while nothing it was computed from has changed.
 
 Quarto runs this with its own Python (QUARTO_PYTHON), so it must be the project's environment:
 `make report` sets that up. Quarto aborts the render on a non-zero exit but says nothing, so every
@@ -13,6 +17,8 @@ REPORT = Path(__file__).resolve().parent
 try:
     from analysis.report.charts import write_vega_bundle
     from analysis.report.head import write_open_graph
+    from analysis.report.execute import ExecutionError, execute
+    from analysis.paths import ProjectPaths
     from analysis.cli import main
 except ImportError as exc:
     print(f"pre-render: cannot import the project's 'analysis' package with {sys.executable} ({exc}).\n"
@@ -26,4 +32,9 @@ if code == 0:
     write_vega_bundle(REPORT / "_vega-bundle.html")
     # og:title and og:description from index.qmd's front matter, for a shared link's preview.
     write_open_graph(REPORT / "index.qmd")
+    try:
+        execute(ProjectPaths.from_env(REPORT.parent), log=lambda line: print(f"pre-render: {line}", file=sys.stderr))
+    except ExecutionError as exc:
+        print(f"\npre-render: a chapter failed, so Quarto stops here (no page was rendered).\n{exc}", file=sys.stderr)
+        code = 1
 sys.exit(code)

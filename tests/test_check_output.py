@@ -183,28 +183,34 @@ def test_expected_values_come_from_the_project():
 
 
 
-def test_charts_emit_what_each_format_needs(tmp_path, monkeypatch):
-    import json
+def test_one_chart_output_serves_both_formats(tmp_path, monkeypatch):
+    """In a render one Markdown output carries both: the interactive chart as raw HTML (the PDF
+    drops raw HTML) and its PNG, a file beside the documents, shown only outside HTML. Outside a
+    render (Jupyter) the chart is HTML and PNG, as a notebook shows it."""
+    import base64
 
     from analysis.report import charts
+    from analysis.report.target import EXECUTING_ENV
 
     spec = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
-    info = tmp_path / "info.json"
-    for fmt in ("html", "typst"):
-        info.write_text(json.dumps({"format": {"identifier": {"base-format": fmt}}}), encoding="utf-8")
-        monkeypatch.setenv("QUARTO_EXECUTE_INFO", str(info))
-        bundle = charts.html_and_png(spec)
-        if fmt == "html":
-            # Markdown holding raw HTML: a text/html output would make Quarto add its CDN loaders.
-            assert list(bundle) == ["text/markdown"]
-            assert bundle["text/markdown"].startswith("```{=html}\n<div id=") and "bostonChart(" in bundle["text/markdown"]
-        else:
-            assert list(bundle) == ["image/png"] and base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
-    monkeypatch.delenv("QUARTO_EXECUTE_INFO")
-    assert set(charts.html_and_png(spec)) == {"text/html", "image/png"}
-    info.write_text("not json", encoding="utf-8")
-    monkeypatch.setenv("QUARTO_EXECUTE_INFO", str(info))
-    assert charts.output_format() is None
+    monkeypatch.setenv("BOSTON_REPORT_ROOT", str(tmp_path))
+    monkeypatch.delenv("QUARTO_EXECUTE_INFO", raising=False)
+    (tmp_path / "report" / "site").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "report")
+    monkeypatch.setenv(EXECUTING_ENV, "1")
+    bundle = charts.html_and_png(spec)
+    # Markdown holding raw HTML: a text/html output would make Quarto add its CDN loaders.
+    assert list(bundle) == ["text/markdown"]
+    md = bundle["text/markdown"]
+    assert md.startswith("```{=html}\n<div id=") and "bostonChart(" in md
+    image = charts.PNG_REFERENCE.search(md).group(1)
+    assert md.endswith(f'::: {{.content-visible unless-format="html"}}\n![]({image})\n:::\n\n')
+    assert image.startswith("_charts/") and (tmp_path / "report" / image).read_bytes().startswith(b"\x89PNG")
+    monkeypatch.chdir(tmp_path / "report" / "site")  # a page one folder down finds the same file
+    assert charts.PNG_REFERENCE.search(charts.html_and_png(spec)["text/markdown"]).group(1) == "../" + image
+    monkeypatch.delenv(EXECUTING_ENV)
+    outside = charts.html_and_png(spec)
+    assert set(outside) == {"text/html", "image/png"} and base64.b64decode(outside["image/png"]).startswith(b"\x89PNG")
 
 
 def test_side_by_side_panels_stack_to_fit_a_phone_and_the_pdf_spec_is_untouched(tmp_path):

@@ -1,6 +1,7 @@
 """Every figure carries its provenance: in the HTML a link to its source's entry with a tooltip
 (source, figure as printed, quote) that hostile text cannot break; in the PDF numbered references;
-charts and tables offer their rows as CSV embedded in the page."""
+charts and tables offer their rows as CSV embedded in the page. One execution serves both formats,
+so a figure carries both forms, each marked for the format that shows it."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import io
 import re
 
 import pandas as pd
+import json
+
 import pypandoc
 import pytest
 
 from analysis.report import provenance as prov
-from analysis.report.target import FORCE_ENV
 
 SOURCES = pd.DataFrame({
     "source_id": ["b-source", "a-source"], "producer": ["MassBio (reporting)", "약업신문 (KVCA 인용)"],
@@ -25,14 +27,40 @@ ROW_B = pd.Series({"source_id": "b-source", "value_as_published": "$4.8 billion"
 
 
 @pytest.fixture(autouse=True)
-def sources(monkeypatch):
-    monkeypatch.delenv(FORCE_ENV, raising=False)
-    monkeypatch.delenv("QUARTO_EXECUTE_INFO", raising=False)
+def sources():
     prov.setup(SOURCES)
 
 
 def html_of(markdown: str) -> str:
-    return pypandoc.convert_text(str(markdown), "html", format="markdown-tex_math_dollars")
+    """The HTML as Quarto makes it: Markdown only the PDF shows is dropped first."""
+    return pypandoc.convert_text(str(markdown), "html", format="markdown-tex_math_dollars", filters=[str(PRINT_ONLY_FILTER)])
+
+
+def typst_of(markdown: str) -> str:
+    return pypandoc.convert_text(str(markdown), "typst", format="markdown-tex_math_dollars")
+
+
+# Quarto's content-visible filter, as far as the helpers use it: in HTML, drop what is marked
+# `unless-format="html"` (Pandoc alone keeps it; raw HTML is dropped by every other writer anyway).
+PRINT_ONLY_FILTER = __import__("pathlib").Path(__file__).with_name("print_only.lua")
+
+
+def print_only_spans(markdown: str) -> list[dict]:
+    """The inline spans of a Markdown text marked for formats other than HTML."""
+    ast = json.loads(pypandoc.convert_text(str(markdown), "json", format="markdown-tex_math_dollars"))
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("t") == "Span" and ["unless-format", "html"] in node["c"][0][2] and "content-visible" in node["c"][0][1]:
+                found.append(node)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(ast)
+    return found
 
 
 def test_numbers_follow_the_appendix_order():
@@ -59,11 +87,22 @@ def test_a_hostile_figure_text_stays_text_inside_a_table_cell():
     assert html.count("<td") == 2 and "<img" not in html and "<h1" not in html
 
 
-def test_print_cite_adds_numbered_references(monkeypatch):
-    monkeypatch.setenv(FORCE_ENV, "typst")
+def test_print_cite_adds_numbered_references():
     c = prov.cite("US$4.8bn", [ROW_B, ROW_A])
-    assert str(c) == "US\\$4\\.8bn^[\\[1\\]](#src-a-source),[\\[2\\]](#src-b-source)^"
-    assert str(prov.cite("US$4.8bn", ROW_B, mark=False)) == "US\\$4\\.8bn"
+    printed = "US\\$4\\.8bn^[\\[1\\]](#src-a-source),[\\[2\\]](#src-b-source)^"
+    assert str(c).endswith(f'[{printed}]{{.content-visible unless-format="html"}}')
+    assert len(print_only_spans(c)) == 1
+    pdf = typst_of(f"매사추세츠는 {c}였다.")
+    assert "prov-tip" not in pdf and "#super[#link(<src-a-source>)[\\[1\\]]" in pdf.replace("\n", "")
+    unmarked = prov.cite("US$4.8bn", ROW_B, mark=False)
+    assert str(unmarked).endswith('[US\\$4\\.8bn]{.content-visible unless-format="html"}')
+
+
+def test_the_html_shows_the_tooltip_only_and_the_pdf_the_references_only():
+    c = prov.cite("US$4.8bn", [ROW_B, ROW_A])
+    html = html_of(c)
+    assert html.count("US$4.8bn") == 1 and "#src-a-source\">[1]" not in html and 'class="prov"' in html
+    assert typst_of(c).count("US\\$4.8bn") == 1
 
 
 def test_a_figure_without_rows_or_with_an_unknown_source_is_refused():
@@ -101,8 +140,7 @@ def test_csv_download_holds_exactly_the_rows_drawn(monkeypatch):
     payload = re.search(r'base64,([A-Za-z0-9+/=]+)"', str(link)).group(1)
     back = pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")))
     assert back["year"].tolist() == [2018, 2020] and 'download="fig-jobs.csv"' in str(link)
-    monkeypatch.setenv(FORCE_ENV, "typst")
-    assert prov.csv_link(data, "fig") == ""
+    assert "csv-download" not in typst_of(link), "the PDF cannot hold the file: raw HTML only"
 
 
 def test_annotate_gives_charts_their_tooltips_and_links():

@@ -1,7 +1,8 @@
 """The report's chapters: every code cell and inline expression runs through a real Jupyter
 kernel against the committed clean data (what `quarto render` would execute), charts carry both
-HTML and PNG, and the prose has no figure typed by hand."""
+HTML and PNG in one output (one execution serves both formats), and the prose has no figure typed by hand."""
 
+import os
 import re
 from pathlib import Path
 
@@ -10,14 +11,17 @@ import pytest
 from nbclient import NotebookClient
 
 from analysis.report import qmd
+from analysis.report.execute import SOURCES, notebook_path
+from analysis.report.target import EXECUTING_ENV
 from analysis.report.data import load
 
 from conftest import ROOT
 
 REPORT = ROOT / "report"
 INDEX = REPORT / "index.qmd"
-# Every document the project renders: the report and the site's pages (landing, English summary).
-DOCUMENTS = tuple(__import__("yaml").safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["project"]["render"])
+# Every document the project renders (the report and the site's pages: landing, English summary),
+# as its source: the project renders their executed notebooks (see test_execute).
+DOCUMENTS = SOURCES
 
 
 def notebook_for(path: Path) -> tuple[nbformat.NotebookNode, list[qmd.Cell]]:
@@ -38,7 +42,13 @@ def executed():
 
     assert validate_published().success
     nb, executable = notebook_for(INDEX)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(REPORT)}}).execute()
+    # As the pre-render executes the report: once, for every format (the kernel inherits the marker).
+    before = os.environ.get(EXECUTING_ENV)
+    os.environ[EXECUTING_ENV] = "1"
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(REPORT)}}).execute()
+    finally:
+        os.environ.pop(EXECUTING_ENV) if before is None else os.environ.__setitem__(EXECUTING_ENV, before)
     return nb, executable
 
 
@@ -77,6 +87,12 @@ def test_a_bare_inline_figure_is_caught(tmp_path):
     assert type(prov.label("2024년 보스턴")).__name__ == "Label"
 
 
+def chart_markdown(cell) -> str:
+    """A figure cell's one output: Markdown holding the chart's raw HTML and its PNG."""
+    return next(o["data"]["text/markdown"] for o in cell.outputs if o.output_type in ("display_data", "execute_result")
+                and "text/markdown" in o["data"])
+
+
 def chart_specs(executed) -> list[tuple[qmd.Cell, dict]]:
     """The Vega-Lite spec of every figure cell, as embedded in its HTML output."""
     import json
@@ -86,8 +102,7 @@ def chart_specs(executed) -> list[tuple[qmd.Cell, dict]]:
     for cell, src in zip(nb.cells, executable):
         if not src.options.get("label", "").startswith("fig-"):
             continue
-        html = next(o["data"]["text/html"] for o in cell.outputs if o.output_type in ("display_data", "execute_result")
-                    and "text/html" in o["data"])
+        html = chart_markdown(cell)
         spec = json.loads(re.search(r"(?:vegaEmbed|bostonChart)\(\"#[\w-]+\", (\{.*\}), \{\"actions\"", html, re.S).group(1).replace("<\\/", "</"))
         out.append((src, spec))
     return out
@@ -143,15 +158,28 @@ def _group(rows):
 
 @pytest.mark.slow
 def test_figure_cells_emit_html_and_png(executed):
+    """Each figure: its raw-HTML chart (the page) and its PNG file inside a block only the PDF shows,
+    in one Markdown output; the spec is valid Vega-Lite (the render skips Altair's validation)."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    from analysis.report.charts import PNG_REFERENCE
+
     nb, executable = executed
     figure_cells = [(cell, src) for cell, src in zip(nb.cells, executable) if src.options.get("label", "").startswith("fig-")]
     assert figure_cells, "the report has no figure"
     for cell, src in figure_cells:
-        bundles = [o["data"] for o in cell.outputs if o.output_type in ("display_data", "execute_result")]
-        assert any("text/html" in b and "image/png" in b for b in bundles), f"{src.file}:{src.line}: chart lacks html or png"
-        html = next(b["text/html"] for b in bundles if "text/html" in b)
+        md = chart_markdown(cell)
+        html, _, printed = md.partition("```\n")
+        assert html.startswith("```{=html}\n") and "bostonChart(" in html, f"{src.file}:{src.line}: chart lacks its HTML"
         assert "cdn." not in html and "https://" not in html.split("bostonChart")[0], "chart HTML must not load anything remote"
+        image = PNG_REFERENCE.search(printed)
+        assert image and printed.lstrip().startswith('::: {.content-visible unless-format="html"}'), f"{src.file}:{src.line}: no PNG for the PDF"
+        assert (REPORT / image.group(1)).read_bytes().startswith(b"\x89PNG")
         assert src.options.get("fig-cap"), f"{src.file}:{src.line}: figure without caption"
+    schema = load_schema()
+    for src, spec in chart_specs(executed):
+        validate_jsonschema(spec, schema)
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
@@ -200,8 +228,8 @@ def test_one_quarto_project_at_the_root_renders_the_report():
     root_cfg = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     assert sorted(root_cfg) == ["project"], "the root holds the project only; formats live beside the documents"
     assert not list(REPORT.rglob("_quarto.yml")) and not list(REPORT.rglob("_quarto.yaml")), "a second project under report/"
-    assert root_cfg["project"]["render"][0] == "report/index.qmd"
-    for doc in root_cfg["project"]["render"]:
+    assert root_cfg["project"]["render"][0] == str(notebook_path(Path("report/index.qmd")))
+    for doc in SOURCES:
         assert (ROOT / doc).exists() and doc.startswith("report/"), doc
-    site_pages = [d for d in root_cfg["project"]["render"] if d.startswith("report/site/")]
+    site_pages = [d for d in SOURCES if d.startswith("report/site/")]
     assert site_pages and all("typst" not in qmd.document_config(ROOT, d)["format"] for d in site_pages), "site pages are HTML only"

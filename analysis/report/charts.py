@@ -14,13 +14,15 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from analysis.report import provenance as prov
-from analysis.report.target import output_format
+from analysis.report.markup import per_format_block
+from analysis.report.target import rendering
 
 FONT = "Noto Sans CJK KR"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
@@ -73,28 +75,54 @@ def _png_cache_dir() -> Path:
     return ProjectPaths.from_env().build / "chart-cache"
 
 
-def chart_png(spec: dict) -> bytes:
-    """The chart as PNG for the PDF. Exporting is the slow part of a render (a second or so per
-    chart), so PNGs are cached in build/chart-cache/ under a hash of everything that shapes them:
-    the spec (data included), scale, density, the vl-convert version and the fonts it can use."""
+def _png_key(spec: dict) -> str:
     import hashlib  # noqa: PLC0415
 
     import vl_convert as vlc  # noqa: PLC0415
 
-    key = hashlib.sha256(json.dumps([spec, PNG_SCALE, PNG_PPI, vlc.__version__, FONT_DIRS], sort_keys=True,
-                                    ensure_ascii=False).encode("utf-8")).hexdigest()
-    cached = _png_cache_dir() / f"{key}.png"
+    return hashlib.sha256(json.dumps([spec, PNG_SCALE, PNG_PPI, vlc.__version__, FONT_DIRS], sort_keys=True,
+                                     ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def chart_png(spec: dict) -> bytes:
+    """The chart as PNG for the PDF. Exporting is the slow part of a render (a second or so per
+    chart), so PNGs are cached in build/chart-cache/ under a hash of everything that shapes them:
+    the spec (data included), scale, density, the vl-convert version and the fonts it can use."""
+    import vl_convert as vlc  # noqa: PLC0415
+
+    cached = _png_cache_dir() / f"{_png_key(spec)}.png"
     if cached.exists():
         return cached.read_bytes()
     png = vlc.vegalite_to_png(spec, scale=PNG_SCALE, ppi=PNG_PPI)
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(png)
-        os.replace(tmp, cached)
+        _write_atomically(cached, png)
     except OSError:
         pass  # a read-only checkout renders without the cache
     return png
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+# The PDF's chart images, written by an execution for the render that follows it: a file beside
+# the documents (report/_charts/<hash>.png), since an image inside Markdown output must be a file.
+CHART_IMAGES = "_charts"
+PNG_REFERENCE = re.compile(r"!\[\]\(((?:\.\./)*" + CHART_IMAGES + r"/[0-9a-f]{64}\.png)\)")
+
+
+def chart_image(spec: dict) -> str:
+    """The chart's PNG as a file in report/_charts/, and its path relative to the document being
+    executed (the kernel works in the document's folder, as Quarto's does)."""
+    from analysis.paths import ProjectPaths  # noqa: PLC0415
+
+    target = ProjectPaths.from_env().report / CHART_IMAGES / f"{_png_key(spec)}.png"
+    if not target.exists():
+        _write_atomically(target, chart_png(spec))
+    return Path(os.path.relpath(target, Path.cwd())).as_posix()
 
 
 def chart_html(spec: dict, element_id: str | None = None) -> str:
@@ -109,26 +137,23 @@ def chart_html(spec: dict, element_id: str | None = None) -> str:
 
 
 def html_and_png(spec: dict, **_metadata) -> dict[str, object]:
-    """Altair renderer: what the format being rendered needs, and nothing else.
-
-    HTML gets the chart as a raw-HTML Markdown block, not a ``text/html`` output: Quarto treats any
-    ``text/html`` output as a "JavaScript widget" and adds RequireJS and jQuery from a CDN plus a
-    ``define('jquery')`` call that fails without them. The PDF gets the PNG only (vl-convert's
-    export is the slow part, so HTML renders skip it). Outside Quarto both are emitted."""
+    """Altair renderer. In a render, one Markdown output serves every format: a raw-HTML block
+    (the interactive chart; other formats drop raw HTML) and the PNG image, shown only outside
+    HTML. Not a ``text/html`` output: Quarto treats any ``text/html`` output as a "JavaScript
+    widget" and adds RequireJS and jQuery from a CDN plus a ``define('jquery')`` call that fails
+    without them. Outside a render (Jupyter) the chart is HTML and PNG, as a notebook shows it."""
     import base64  # noqa: PLC0415
 
-    fmt = output_format()
-    if fmt == "html":
-        return {"text/markdown": f"```{{=html}}\n{chart_html(spec)}\n```\n"}
+    if rendering():
+        html = f"```{{=html}}\n{chart_html(spec)}\n```"
+        return {"text/markdown": html + "\n\n" + str(per_format_block("", f"![]({chart_image(spec)})")) + "\n"}
     png = base64.b64encode(chart_png(spec)).decode("ascii")
-    if fmt is not None:
-        return {"image/png": png}
     return {"text/html": chart_html(spec), "image/png": png}
 
 
 def _display_unvalidated(chart, *args, **kwds):
     """A chart's display bundle without re-validating its spec against the Vega-Lite JSON schema.
-    Validation costs about a second per render and format; the tests execute every chart cell
+    Validation costs about a second per execution; the tests execute every chart cell
     with it (outside Quarto), so a render under Quarto skips it."""
     renderer = alt.renderers.get()
     return renderer(chart.to_dict(validate=False, context={"pre_transform": False})) if renderer else None
@@ -140,7 +165,7 @@ def setup() -> None:
     _register_fonts()
     alt.renderers.register(RENDERER_NAME, html_and_png)
     alt.renderers.enable(RENDERER_NAME)
-    if output_format() is not None:
+    if rendering():
         alt.TopLevelMixin._repr_mimebundle_ = _display_unvalidated
 
 

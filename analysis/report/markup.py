@@ -114,6 +114,24 @@ def link(label, url: str, *, relative: bool = False) -> Markup:
     return Markup(f"[{escape(label)}]({relative_href(url) if relative else href(url)})")
 
 
+def per_format(html: str, printed: str) -> Markup:
+    """Inline text for both formats from one execution: ``html`` is a raw-HTML span (``…{=html}``,
+    which every other format drops) and ``printed`` is Markdown that only the PDF shows. Both must
+    already be safe Markdown (built by this module's helpers)."""
+    hidden = f'[{printed}]{{.content-visible unless-format="html"}}' if printed else ""
+    return Markup(f"{html}{hidden}")
+
+
+def per_format_block(html: str, printed: str) -> Markup:
+    """Block Markdown for both formats from one execution: ``html`` shown only in the HTML,
+    ``printed`` only in the PDF (either may be empty)."""
+    parts = []
+    for body, condition in ((html, 'when-format="html"'), (printed, 'unless-format="html"')):
+        if body:
+            parts.append(f"::: {{.content-visible {condition}}}\n{body}\n:::\n")
+    return Markup("\n".join(parts))
+
+
 def code_block(text: str, language: str = "") -> Markup:
     """Literal text shown as it is (a BibTeX entry): a fence longer than any run of backticks in
     the text, so nothing in it can close the block."""

@@ -26,7 +26,6 @@ import pandas as pd
 
 from analysis.report import markup as m
 from analysis.report.markup import Markup
-from analysis.report.target import is_print
 
 SECONDARY_NOTE = "† 2차 자료: 원 자료를 인용한 보도."
 EVIDENCE_TEXT = {"primary": "1차 자료", "secondary": "2차 자료†"}
@@ -182,13 +181,12 @@ def cite(text, rows, *, how: str | None = None, mark: bool = True) -> Cited:
     unknown = [s for s in ids if s not in _state["numbers"]]
     if unknown:
         raise KeyError(f"figure {text!r}: source(s) {unknown} not in the sources table")
-    if is_print():
-        out = Cited(str(m.escape(text)) + (_refs(ids) if mark else ""))
-    else:
-        tip = f"prov-tip-{next(_tip_ids)}"
-        out = Cited(_raw_html(
-            f'<a class="prov" href="{html.escape(target(anchor(ids[0])))}" aria-describedby="{tip}">{html.escape(str(text))}'
-            f'<span class="prov-tip" role="tooltip" id="{tip}">{_tooltip(evidence, how)}</span></a>'))
+    # The page: the figure with its tooltip; the PDF: the figure with its reference numbers.
+    tip = f"prov-tip-{next(_tip_ids)}"
+    page = _raw_html(
+        f'<a class="prov" href="{html.escape(target(anchor(ids[0])))}" aria-describedby="{tip}">{html.escape(str(text))}'
+        f'<span class="prov-tip" role="tooltip" id="{tip}">{_tooltip(evidence, how)}</span></a>')
+    out = Cited(m.per_format(page, str(m.escape(text)) + (_refs(ids) if mark else "")))
     out.sources = tuple(ids)
     out.plain = str(text)
     return out
@@ -225,9 +223,7 @@ def _ids(source_ids) -> list[str]:
 
 def csv_link(data: pd.DataFrame, name: str) -> Markup:
     """In the HTML, the rows a chart or table drew, as a CSV file embedded in the page (a data:
-    URI: nothing is fetched). Nothing in the PDF."""
-    if is_print():
-        return Markup("")
+    URI: nothing is fetched). Nothing in the PDF (raw HTML, which the PDF drops)."""
     rows = data[data["source_id"].notna()] if "source_id" in data.columns else data
     payload = base64.b64encode(rows.to_csv(index=False, lineterminator="\n").encode("utf-8")).decode("ascii")
     filename = re.sub(r"[^A-Za-z0-9_.-]", "-", name) + ".csv"
@@ -256,9 +252,7 @@ def source_line(source_ids, sources: pd.DataFrame | None = None, *, data: pd.Dat
     if any(table.loc[sid, "evidence"] == "secondary" for sid in ids):
         line = line + Markup(" ") + m.escape(SECONDARY_NOTE)
     if data is not None:
-        link = csv_link(data, name or "data")
-        if link:
-            line = line + Markup(" ") + link
+        line = line + Markup(" ") + csv_link(data, name or "data")
     return line
 
 
@@ -281,11 +275,10 @@ def sources_list(sources: pd.DataFrame) -> Markup:
 
 
 def dataset_links(tables: dict[str, pd.DataFrame]) -> Markup:
-    """The whole clean dataset (and the data dictionary), each table as an embedded CSV (HTML)."""
-    if is_print():
-        return Markup("")
+    """The whole clean dataset (and the data dictionary), each table as an embedded CSV: a list
+    shown in the HTML only (the PDF cannot hold the files)."""
     items = [Markup("- ") + m.code(name) + Markup(": ") + csv_link(df, name) for name, df in tables.items()]
-    return Markup("\n".join(items) + "\n")
+    return m.per_format_block("\n".join(items), "")
 
 
 def annotate(df: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,6 @@ from analysis.report import markup as m
 from analysis.report import provenance as prov
 from analysis.report import text as t
 from analysis.paths import ProjectPaths
-from analysis.report.target import is_print
 
 
 def load_summary(root=None) -> dict:
@@ -52,11 +51,11 @@ VERDICT_COLORS = {"confirmed": "#2E7D32", "differs": "#C62828", "outdated": "#E6
 
 
 def verdict_badge(verdict: str) -> m.Markup:
-    """The verdict's Korean label in its colour (HTML class; Typst text colour)."""
+    """The verdict's Korean label in its colour: an HTML span and Typst coloured text, both raw, so
+    each format keeps its own and drops the other's."""
     label, color = VERDICT_LABELS[verdict], VERDICT_COLORS[verdict]
-    if is_print():
-        return prov.Label(f'`#text(fill: rgb("{color}"), weight: "bold")[{label}]`{{=typst}}')
-    return prov.Label(f'`<span class="verdict" style="color:{color}">{label}</span>`{{=html}}')
+    return prov.Label(f'`<span class="verdict" style="color:{color}">{label}</span>`{{=html}}'
+                      f'`#text(fill: rgb("{color}"), weight: "bold")[{label}]`{{=typst}}')
 
 
 def evidence_rows(claim_row, tables: dict[str, pd.DataFrame]) -> list[pd.DataFrame]:
