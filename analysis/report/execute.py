@@ -37,7 +37,8 @@ SOURCES = ("report/index.qmd", "report/site/index.qmd", "report/site/en.qmd")
 # Settings that change what a chapter prints (the site's address, a fixed edition date). The
 # force flag and the executor's own marker are not inputs.
 SETTINGS_PREFIX = "BOSTON_REPORT_"
-NOT_SETTINGS = {FORCE_ENV, EXECUTING_ENV, "BOSTON_REPORT_DATA_DOCS"}
+ROOT_ENV = "BOSTON_REPORT_ROOT"  # which project the chapters read: the kernel is told the one being rendered
+NOT_SETTINGS = {FORCE_ENV, EXECUTING_ENV, ROOT_ENV, "BOSTON_REPORT_DATA_DOCS"}
 INLINE = re.compile(r"(?:^|[^`])`\{python\}[ \t]([^`]+)`", re.MULTILINE)  # as Quarto's notebook.py finds them
 EXECUTED_SUFFIX = ".executed.ipynb"
 CELL_TIMEOUT = 600  # seconds; the longest chapter cell takes a few
@@ -259,8 +260,9 @@ def _execute(paths: ProjectPaths, todo: list[str], reasons: dict, now: dict[str,
     from nbclient import NotebookClient  # noqa: PLC0415
 
     notebooks = {s: to_notebook(paths.root / s, paths.root) for s in todo}
-    env_before = os.environ.get(EXECUTING_ENV)
-    os.environ[EXECUTING_ENV] = "1"  # the kernel inherits it: helpers emit every format's output
+    # The kernel inherits both: helpers emit every format's output, and read this project's data.
+    env_before = {name: os.environ.get(name) for name in (EXECUTING_ENV, ROOT_ENV)}
+    os.environ.update({EXECUTING_ENV: "1", ROOT_ENV: str(paths.root)})
     sockets = tempfile.TemporaryDirectory(prefix="boston-report-kernel-")
     km = None
     try:
@@ -285,10 +287,11 @@ def _execute(paths: ProjectPaths, todo: list[str], reasons: dict, now: dict[str,
         if km is not None and km.has_kernel:
             km.shutdown_kernel(now=True)  # the client leaves a kernel it was given running
         sockets.cleanup()
-        if env_before is None:
-            os.environ.pop(EXECUTING_ENV, None)
-        else:
-            os.environ[EXECUTING_ENV] = env_before
+        for name, value in env_before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _reset(client, folder: Path) -> None:
