@@ -111,6 +111,9 @@ def test_one_execution_is_written_then_reused_until_an_input_changes(tiny):
     assert run(tiny) == {"report/doc.qmd": "clean data changed"}
     assert inline_values(notebook(tiny)) == ["'50'", "100"], "the new data are in the executed notebook"
 
+    (tiny.root / "code" / "analysis" / "report" / "charts.py").write_text("WIDTH = 2\n", encoding="utf-8")
+    assert run(tiny) == {"report/doc.qmd": "analysis code changed"}, "a chart helper changed: executed again"
+
 
 @pytest.mark.slow
 def test_a_failing_cell_names_its_file_and_line_and_leaves_no_stale_notebook(tiny):

@@ -234,7 +234,7 @@ def execute(paths: ProjectPaths, sources: tuple[str, ...] = SOURCES, *, log=prin
     """Execute every source whose notebook is stale, in one kernel (a document's names are cleared
     before the next one runs), and write the notebooks atomically. Returns, per source, why it was
     executed (None: reused). On a failure no stale notebook is left for Quarto to render."""
-    now = inputs(paths)
+    now = inputs(paths, code_root)
     forced = os.environ.get(FORCE_ENV) == "1"
     reasons = {s: ("forced (BOSTON_REPORT_FORCE=1)" if forced else stale(notebook_path(paths.root / s), now, paths.root))
                for s in sources}
