@@ -28,3 +28,20 @@ def project(tmp_path: Path) -> ProjectPaths:
 def snapshot_dir(path: Path) -> dict[str, bytes]:
     """Every file's bytes, to prove a folder did not change."""
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def nodes_where(tree, match) -> list[dict]:
+    """Every mapping in a JSON-like tree (a Vega-Lite spec, a Pandoc AST) for which ``match`` is true."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if match(node):
+                found.append(node)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(tree)
+    return found

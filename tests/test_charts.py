@@ -8,6 +8,8 @@ import pytest
 from analysis.report import charts, density, hospitals, investment, provenance, response
 from analysis.report.data import load_all
 
+from conftest import nodes_where
+
 
 @pytest.fixture(scope="module")
 def t():
@@ -22,20 +24,7 @@ def spec_rows(chart) -> list[dict]:
 
 
 def encodings(chart) -> list[dict]:
-    spec = chart.to_dict()
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "encoding" in node:
-                found.append(node["encoding"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(spec)
-    return found
+    return [node["encoding"] for node in nodes_where(chart.to_dict(), lambda n: "encoding" in n)]
 
 
 def test_venture_frame_keeps_each_basis_on_its_own_line(t):

@@ -17,6 +17,8 @@ import pytest
 
 from analysis.report import provenance as prov
 
+from conftest import nodes_where
+
 SOURCES = pd.DataFrame({
     "source_id": ["b-source", "a-source"], "producer": ["MassBio (reporting)", "약업신문 (KVCA 인용)"],
     "title": ["Record <b>year</b>", "바이오 투자 | 기록"], "date_published": ["2024-01-04", "2020-01"], "date_accessed": "2026-12-02",
@@ -48,19 +50,8 @@ PRINT_ONLY_FILTER = __import__("pathlib").Path(__file__).with_name("print_only.l
 def print_only_spans(markdown: str) -> list[dict]:
     """The inline spans of a Markdown text marked for formats other than HTML."""
     ast = json.loads(pypandoc.convert_text(str(markdown), "json", format="markdown-tex_math_dollars"))
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("t") == "Span" and ["unless-format", "html"] in node["c"][0][2] and "content-visible" in node["c"][0][1]:
-                found.append(node)
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(ast)
-    return found
+    return nodes_where(ast, lambda n: n.get("t") == "Span" and ["unless-format", "html"] in n["c"][0][2]
+                       and "content-visible" in n["c"][0][1])
 
 
 def test_numbers_follow_the_appendix_order():
