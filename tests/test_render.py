@@ -1,0 +1,207 @@
+"""`boston-report render`: one pre-render, the Quarto jobs side by side, one post-render.
+
+The jobs run a stand-in `quarto` (a script that records what it was asked and writes the files a
+render writes), in a hand-made project whose pre- and post-render scripts record that they ran.
+The real Quarto run is CI's `make report` (this command) followed by `make check-output`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.paths import ProjectPaths
+from analysis.report import render as r
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FAKE_QUARTO = """#!{python}
+import json, os, sys, time
+from pathlib import Path
+args = sys.argv[2:]
+log = Path(os.environ["FAKE_LOG"])
+with log.open("a") as f:
+    f.write(json.dumps({{"args": args, "cwd": os.getcwd(), "token": os.environ.get("{token}"),
+                        "token_exists": Path(os.environ.get("{token}", "/nonexistent")).is_file()}}) + "\\n")
+if os.environ.get("FAKE_FAIL") and os.environ["FAKE_FAIL"] in " ".join(args):
+    print("ERROR: something in the notebook is wrong", file=sys.stderr)
+    sys.exit(1)
+fmt = args[args.index("--to") + 1]
+target = args[0]
+out = Path("_output")
+if target == "report/site":
+    for name in ("index", "en"):
+        (out / "report/site").mkdir(parents=True, exist_ok=True)
+        (out / "report/site" / f"{{name}}.html").write_text("site")
+else:
+    (out / "report").mkdir(parents=True, exist_ok=True)
+    (out / "report" / ("index.html" if fmt == "html" else "index.pdf")).write_text(fmt + " from " + os.getcwd())
+"""
+
+SCRIPT = """import json, os, sys
+sys.path.insert(0, {root!r})
+from analysis.report.render import inside_job
+with open(os.environ["FAKE_LOG"], "a") as f:
+    f.write(json.dumps({{"script": "{name}", "inside_job": inside_job(),
+                        "outputs": os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")}}) + "\\n")
+sys.exit(int(os.environ.get("FAKE_{upper}_EXIT", "0")))
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project with the real _quarto.yml, stand-in scripts and notebooks, and a stand-in quarto."""
+    root = tmp_path / "project"
+    (root / "report/site").mkdir(parents=True)
+    (root / "_quarto.yml").write_text((ROOT / "_quarto.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    for name, upper in (("_prerender", "PRE"), ("_postrender", "POST")):
+        (root / "report" / f"{name}.py").write_text(SCRIPT.format(root=str(ROOT), name=name, upper=upper))
+    (root / r.REPORT_NOTEBOOK).write_text("{}")
+    (root / "report/_metadata.yml").write_text("lang: ko\n")
+    (root / "report/index.executed_files").mkdir()  # an HTML render's supporting files: not copied
+    (root / "report/site/index.executed.ipynb").write_text("{}")
+    quarto = tmp_path / "quarto"
+    quarto.write_text(FAKE_QUARTO.format(python=sys.executable, token=r.TOKEN_ENV))
+    quarto.chmod(quarto.stat().st_mode | stat.S_IEXEC)
+    log = tmp_path / "log.jsonl"
+    monkeypatch.setenv("FAKE_LOG", str(log))
+    monkeypatch.delenv(r.TOKEN_ENV, raising=False)
+    return root, str(quarto), log
+
+
+def records(log: Path) -> list[dict]:
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def test_plan_per_format():
+    assert [j.name for j in r.plan(None)] == ["report, HTML", "report, PDF", "site pages, HTML"]
+    assert [j.name for j in r.plan("html")] == ["report, HTML", "site pages, HTML"]
+    assert [j.name for j in r.plan("typst")] == ["report, PDF"]
+    assert [j.in_copy for j in r.plan(None)] == [False, True, False]
+
+
+def test_plan_refuses_a_format_the_project_does_not_render():
+    with pytest.raises(ValueError, match="html or typst"):
+        r.plan("docx")
+
+
+def test_plan_renders_exactly_the_render_list():
+    """A document added to _quarto.yml's render list must get a job (or this fails)."""
+    listed = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["project"]["render"]
+    targets = r.rendered_by(r.plan(None))
+    for entry in listed:
+        assert any(entry == t or entry.startswith(t.rstrip("/") + "/") for t in targets), entry
+    for t in targets:
+        assert any(entry == t or entry.startswith(t + "/") for entry in listed), t
+
+
+def test_inside_job_needs_an_existing_token_file(tmp_path, monkeypatch):
+    monkeypatch.delenv(r.TOKEN_ENV, raising=False)
+    assert not r.inside_job()
+    monkeypatch.setenv(r.TOKEN_ENV, str(tmp_path / "gone"))
+    assert not r.inside_job()  # a leftover or hand-set value does not skip the gate
+    monkeypatch.setenv(r.TOKEN_ENV, "")
+    assert not r.inside_job()
+    (tmp_path / "token").write_text("1")
+    monkeypatch.setenv(r.TOKEN_ENV, str(tmp_path / "token"))
+    assert r.inside_job()
+
+
+def test_copy_project_renders_only_the_report(project, tmp_path):
+    root, _, _ = project
+    into = tmp_path / "copy"
+    into.mkdir()
+    r.copy_project(root, into)
+    config = yaml.safe_load((into / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["project"]["render"] == [r.REPORT_NOTEBOOK]
+    assert config["project"]["pre-render"] == "report/_prerender.py"  # still there: it sees the token
+    assert config["project"]["output-dir"] == "_output"
+    assert (into / r.REPORT_NOTEBOOK).is_file() and (into / "report/_metadata.yml").is_file()
+    assert not (into / "report/site").exists() and not (into / "report/index.executed_files").exists()
+
+
+def test_render_runs_pre_render_jobs_then_post_render(project):
+    root, quarto, log = project
+    lines = []
+    outputs = r.render(ProjectPaths(root), quarto, jobs=2, log=lines.append)
+    got = records(log)
+    assert got[0] == {"script": "_prerender", "inside_job": False, "outputs": ""}
+    assert got[-1]["script"] == "_postrender" and got[-1]["inside_job"] is False
+    assert set(got[-1]["outputs"].splitlines()) == {str(p) for p in outputs}
+    jobs = got[1:-1]
+    assert sorted(j["args"][0] + " " + j["args"][2] for j in jobs) == [
+        "report/index.executed.ipynb html", "report/index.executed.ipynb typst", "report/site html"]
+    assert all(j["token"] and j["token_exists"] for j in jobs)  # each job's pre/post-render skip
+    pdf_job = next(j for j in jobs if "typst" in j["args"])
+    assert pdf_job["cwd"] != str(root)  # the PDF is rendered in a copy ...
+    assert (root / "_output/report/index.pdf").read_text() == f"typst from {pdf_job['cwd']}"  # ... and moved back
+    assert not Path(pdf_job["cwd"]).exists()  # the copy is gone
+    assert (root / "_output/report/index.html").read_text() == f"html from {root}"
+    assert sorted(p.relative_to(root).as_posix() for p in outputs) == [
+        "_output/report/index.html", "_output/report/index.pdf",
+        "_output/report/site/en.html", "_output/report/site/index.html"]
+    assert not Path(jobs[0]["token"]).exists()  # the token ends with the render
+    assert any("done in" in line and "report, PDF" in line for line in lines)
+
+
+def test_render_html_only(project):
+    root, quarto, log = project
+    r.render(ProjectPaths(root), quarto, "html", jobs=2, log=lambda _: None)
+    assert not (root / "_output/report/index.pdf").exists()
+    assert sorted(j["args"][0] for j in records(log)[1:-1]) == ["report/index.executed.ipynb", "report/site"]
+
+
+def test_a_failing_pre_render_renders_nothing(project, monkeypatch):
+    root, quarto, log = project
+    monkeypatch.setenv("FAKE_PRE_EXIT", "1")
+    with pytest.raises(r.RenderError, match="pre-render .* failed"):
+        r.render(ProjectPaths(root), quarto, log=lambda _: None)
+    assert [g.get("script") for g in records(log)] == ["_prerender"]
+    assert not (root / "_output").exists()
+
+
+def test_a_failing_job_names_itself_shows_quarto_and_skips_post_render(project, monkeypatch):
+    root, quarto, log = project
+    monkeypatch.setenv("FAKE_FAIL", "typst")
+    with pytest.raises(r.RenderError) as failure:
+        r.render(ProjectPaths(root), quarto, jobs=2, log=lambda _: None)
+    message = str(failure.value)
+    assert "report, PDF FAILED" in message and "--to typst" in message
+    assert "something in the notebook is wrong" in message
+    got = records(log)
+    assert "_postrender" not in [g.get("script") for g in got]
+    assert len([g for g in got if "args" in g]) == 3  # the other jobs still ran to their end
+    assert not (root / "_output/report/index.pdf").exists()
+
+
+def test_a_failing_post_render_fails_the_render(project, monkeypatch):
+    root, quarto, _ = project
+    monkeypatch.setenv("FAKE_POST_EXIT", "1")
+    with pytest.raises(r.RenderError, match="post-render"):
+        r.render(ProjectPaths(root), quarto, log=lambda _: None)
+
+
+def test_one_job_at_a_time_gives_the_same_files(project):
+    root, quarto, log = project
+    r.render(ProjectPaths(root), quarto, jobs=1, log=lambda _: None)
+    assert (root / "_output/report/index.pdf").is_file() and (root / "_output/report/site/en.html").is_file()
+
+
+def test_the_project_scripts_skip_inside_a_job(tmp_path):
+    """The real report/_prerender.py and _postrender.py do nothing when the token names a file."""
+    import subprocess  # noqa: PLC0415
+
+    token = tmp_path / "token"
+    token.write_text("1")
+    env = dict(os.environ, **{r.TOKEN_ENV: str(token)})
+    for script in (r.PRE_RENDER, r.POST_RENDER):
+        done = subprocess.run([sys.executable, str(ROOT / script)], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "build:" not in done.stderr and "execute" not in done.stderr and "remote" not in done.stdout
