@@ -8,14 +8,16 @@ import shutil
 import sys
 from pathlib import Path
 
-from analysis.paths import ProjectPaths
-from analysis.report import edition
-from analysis.report.charts import CHART_IMAGES
-from analysis.report.offline import main
 from analysis.report.render import inside_job
 
 if inside_job():
     sys.exit(0)  # one of `boston-report render`'s parallel Quarto processes: it post-renders once, after them
+
+from analysis.paths import ProjectPaths  # noqa: E402 - after the check: these imports take a second
+from analysis.report import edition  # noqa: E402
+from analysis.report.charts import CHART_IMAGES  # noqa: E402
+from analysis.report.offline import main  # noqa: E402
+
 paths = ProjectPaths.from_env(os.environ.get("BOSTON_REPORT_ROOT") or Path(__file__).resolve().parent.parent)
 out_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", paths.output))
 files = [f for f in os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines() if f]

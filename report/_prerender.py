@@ -14,22 +14,30 @@ from pathlib import Path
 
 REPORT = Path(__file__).resolve().parent
 
+def _cannot_import(exc: ImportError) -> None:
+    print(f"pre-render: cannot import the project's 'analysis' package with {sys.executable} ({exc}).\n"
+          "Run `make report`, or set QUARTO_PYTHON to the project's .venv/bin/python.", file=sys.stderr)
+    sys.exit(1)
+
+
+try:
+    from analysis.report.render import inside_job
+except ImportError as exc:
+    _cannot_import(exc)
+if inside_job():
+    # One of `boston-report render`'s parallel Quarto processes: it ran all of this once, before them
+    # (checked before the imports below, which alone take a second).
+    print("pre-render: done once by boston-report render before this Quarto process", file=sys.stderr)
+    sys.exit(0)
 try:
     from analysis.report.charts import write_vega_bundle
     from analysis.report.head import write_open_graph
     from analysis.report.execute import ExecutionError, execute
     from analysis.paths import ProjectPaths
     from analysis.cli import main
-    from analysis.report.render import inside_job
 except ImportError as exc:
-    print(f"pre-render: cannot import the project's 'analysis' package with {sys.executable} ({exc}).\n"
-          "Run `make report`, or set QUARTO_PYTHON to the project's .venv/bin/python.", file=sys.stderr)
-    sys.exit(1)
+    _cannot_import(exc)
 
-if inside_job():
-    # One of `boston-report render`'s parallel Quarto processes: it ran all of this before them.
-    print("pre-render: done once by boston-report render before this Quarto process", file=sys.stderr)
-    sys.exit(0)
 code = main(["--root", str(REPORT.parent), "prerender"])
 if code == 0:
     # One local copy of Vega/Vega-Lite/vega-embed for the whole HTML page (no CDN); kept while

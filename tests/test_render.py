@@ -22,26 +22,30 @@ from analysis.report import render as r
 ROOT = Path(__file__).resolve().parent.parent
 
 FAKE_QUARTO = """#!{python}
-import json, os, sys, time
+import json, os, sys
 from pathlib import Path
+import yaml
 args = sys.argv[2:]
 log = Path(os.environ["FAKE_LOG"])
 with log.open("a") as f:
     f.write(json.dumps({{"args": args, "cwd": os.getcwd(), "token": os.environ.get("{token}"),
-                        "token_exists": Path(os.environ.get("{token}", "/nonexistent")).is_file()}}) + "\\n")
+                        "token_exists": Path(os.environ.get("{token}", "/nonexistent")).is_file(),
+                        "render_list": yaml.safe_load(Path("_quarto.yml").read_text())["project"]["render"]}}) + "\\n")
 if os.environ.get("FAKE_FAIL") and os.environ["FAKE_FAIL"] in " ".join(args):
     print("ERROR: something in the notebook is wrong", file=sys.stderr)
     sys.exit(1)
+if os.environ.get("FAKE_SKIP"):
+    sys.exit(0)  # as Quarto does when it takes a notebook for an intermediate file
 fmt = args[args.index("--to") + 1]
 target = args[0]
-out = Path("_output")
-if target == "report/site":
+out = Path("_output/report")
+if target in (".", "report/site"):
+    (out / "site").mkdir(parents=True, exist_ok=True)
     for name in ("index", "en"):
-        (out / "report/site").mkdir(parents=True, exist_ok=True)
-        (out / "report/site" / f"{{name}}.html").write_text("site")
-else:
-    (out / "report").mkdir(parents=True, exist_ok=True)
-    (out / "report" / ("index.html" if fmt == "html" else "index.pdf")).write_text(fmt + " from " + os.getcwd())
+        (out / "site" / f"{{name}}.html").write_text("site from " + os.getcwd())
+if target != "report/site":
+    out.mkdir(parents=True, exist_ok=True)
+    (out / ("index.html" if fmt == "html" else "index.pdf")).write_text(fmt + " from " + os.getcwd())
 """
 
 SCRIPT = """import json, os, sys
@@ -66,6 +70,7 @@ def project(tmp_path, monkeypatch):
     (root / "report/_metadata.yml").write_text("lang: ko\n")
     (root / "report/index.executed_files").mkdir()  # an HTML render's supporting files: not copied
     (root / "report/site/index.executed.ipynb").write_text("{}")
+    (root / "report/site/en.executed.ipynb").write_text("{}")
     quarto = tmp_path / "quarto"
     quarto.write_text(FAKE_QUARTO.format(python=sys.executable, token=r.TOKEN_ENV))
     quarto.chmod(quarto.stat().st_mode | stat.S_IEXEC)
@@ -80,10 +85,10 @@ def records(log: Path) -> list[dict]:
 
 
 def test_plan_per_format():
-    assert [j.name for j in r.plan(None)] == ["report, HTML", "report, PDF", "site pages, HTML"]
+    assert [j.name for j in r.plan(None)] == ["HTML: report, site pages", "report, PDF"]
     assert [j.name for j in r.plan("html")] == ["report, HTML", "site pages, HTML"]
     assert [j.name for j in r.plan("typst")] == ["report, PDF"]
-    assert [j.in_copy for j in r.plan(None)] == [False, True, False]
+    assert [j.args[-1] for j in r.plan(None)] == ["html", "typst"]
 
 
 def test_plan_refuses_a_format_the_project_does_not_render():
@@ -91,14 +96,15 @@ def test_plan_refuses_a_format_the_project_does_not_render():
         r.plan("docx")
 
 
-def test_plan_renders_exactly_the_render_list():
-    """A document added to _quarto.yml's render list must get a job (or this fails)."""
+@pytest.mark.parametrize("to, formats", [(None, {"html", "typst"}), ("html", {"html"}), ("typst", {"typst"})])
+def test_plan_renders_exactly_the_render_list(to, formats):
+    """Every document of _quarto.yml's render list gets each format once (a document added to the
+    list without a job fails this), the PDF only for the report."""
     listed = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["project"]["render"]
-    targets = r.rendered_by(r.plan(None))
-    for entry in listed:
-        assert any(entry == t or entry.startswith(t.rstrip("/") + "/") for t in targets), entry
-    for t in targets:
-        assert any(entry == t or entry.startswith(t + "/") for entry in listed), t
+    rendered = [(entry, job.args[-1]) for job in r.plan(to) for entry in r.job_render_list(job, ROOT)]
+    expected = [(entry, fmt) for entry in listed for fmt in sorted(formats)
+                if fmt == "html" or entry == r.REPORT_NOTEBOOK]
+    assert sorted(rendered) == sorted(expected)
 
 
 def test_inside_job_needs_an_existing_token_file(tmp_path, monkeypatch):
@@ -113,17 +119,18 @@ def test_inside_job_needs_an_existing_token_file(tmp_path, monkeypatch):
     assert r.inside_job()
 
 
-def test_copy_project_renders_only_the_report(project, tmp_path):
+def test_copy_project_holds_what_a_job_renders(project, tmp_path):
     root, _, _ = project
     into = tmp_path / "copy"
     into.mkdir()
-    r.copy_project(root, into)
+    r.copy_project(root, into, [r.REPORT_NOTEBOOK])
     config = yaml.safe_load((into / "_quarto.yml").read_text(encoding="utf-8"))
     assert config["project"]["render"] == [r.REPORT_NOTEBOOK]
     assert config["project"]["pre-render"] == "report/_prerender.py"  # still there: it sees the token
     assert config["project"]["output-dir"] == "_output"
     assert (into / r.REPORT_NOTEBOOK).is_file() and (into / "report/_metadata.yml").is_file()
-    assert not (into / "report/site").exists() and not (into / "report/index.executed_files").exists()
+    assert (into / "report/site/index.executed.ipynb").is_file()
+    assert not (into / "report/index.executed_files").exists()  # another render's supporting files
 
 
 def test_render_runs_pre_render_jobs_then_post_render(project):
@@ -134,19 +141,20 @@ def test_render_runs_pre_render_jobs_then_post_render(project):
     assert got[0] == {"script": "_prerender", "inside_job": False, "outputs": ""}
     assert got[-1]["script"] == "_postrender" and got[-1]["inside_job"] is False
     assert set(got[-1]["outputs"].splitlines()) == {str(p) for p in outputs}
-    jobs = got[1:-1]
-    assert sorted(j["args"][0] + " " + j["args"][2] for j in jobs) == [
-        "report/index.executed.ipynb html", "report/index.executed.ipynb typst", "report/site html"]
-    assert all(j["token"] and j["token_exists"] for j in jobs)  # each job's pre/post-render skip
-    pdf_job = next(j for j in jobs if "typst" in j["args"])
-    assert pdf_job["cwd"] != str(root)  # the PDF is rendered in a copy ...
-    assert (root / "_output/report/index.pdf").read_text() == f"typst from {pdf_job['cwd']}"  # ... and moved back
-    assert not Path(pdf_job["cwd"]).exists()  # the copy is gone
-    assert (root / "_output/report/index.html").read_text() == f"html from {root}"
+    jobs = {j["args"][-1]: j for j in got[1:-1]}
+    assert sorted(jobs) == ["html", "typst"] and len(got) == 4
+    assert jobs["html"]["args"][0] == "." and jobs["html"]["render_list"] == [
+        r.REPORT_NOTEBOOK, "report/site/index.executed.ipynb", "report/site/en.executed.ipynb"]
+    assert jobs["typst"]["args"][0] == r.REPORT_NOTEBOOK and jobs["typst"]["render_list"] == [r.REPORT_NOTEBOOK]
+    for fmt, job in jobs.items():
+        assert job["token"] and job["token_exists"]  # so each job's pre/post-render skip
+        assert job["cwd"] != str(root) and not Path(job["cwd"]).exists()  # a copy, gone after
+    assert (root / "_output/report/index.pdf").read_text() == f"typst from {jobs['typst']['cwd']}"  # moved back
+    assert (root / "_output/report/index.html").read_text() == f"html from {jobs['html']['cwd']}"
     assert sorted(p.relative_to(root).as_posix() for p in outputs) == [
         "_output/report/index.html", "_output/report/index.pdf",
         "_output/report/site/en.html", "_output/report/site/index.html"]
-    assert not Path(jobs[0]["token"]).exists()  # the token ends with the render
+    assert not Path(jobs["html"]["token"]).exists()  # the token ends with the render
     assert any("done in" in line and "report, PDF" in line for line in lines)
 
 
@@ -154,7 +162,18 @@ def test_render_html_only(project):
     root, quarto, log = project
     r.render(ProjectPaths(root), quarto, "html", jobs=2, log=lambda _: None)
     assert not (root / "_output/report/index.pdf").exists()
-    assert sorted(j["args"][0] for j in records(log)[1:-1]) == ["report/index.executed.ipynb", "report/site"]
+    jobs = records(log)[1:-1]
+    assert sorted((j["args"][0], tuple(j["render_list"])) for j in jobs) == [
+        (r.REPORT_NOTEBOOK, (r.REPORT_NOTEBOOK,)),
+        ("report/site", ("report/site/index.executed.ipynb", "report/site/en.executed.ipynb"))]
+    assert (root / "_output/report/site/en.html").is_file()
+
+
+def test_quarto_exiting_0_without_writing_fails_the_render(project, monkeypatch):
+    root, quarto, _ = project
+    monkeypatch.setenv("FAKE_SKIP", "1")
+    with pytest.raises(r.RenderError, match="exited 0 but wrote no _output/report/index.pdf"):
+        r.render(ProjectPaths(root), quarto, "typst", log=lambda _: None)
 
 
 def test_a_failing_pre_render_renders_nothing(project, monkeypatch):
@@ -176,7 +195,7 @@ def test_a_failing_job_names_itself_shows_quarto_and_skips_post_render(project, 
     assert "something in the notebook is wrong" in message
     got = records(log)
     assert "_postrender" not in [g.get("script") for g in got]
-    assert len([g for g in got if "args" in g]) == 3  # the other jobs still ran to their end
+    assert len([g for g in got if "args" in g]) == 2  # the other job still ran to its end
     assert not (root / "_output/report/index.pdf").exists()
 
 
