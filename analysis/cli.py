@@ -28,6 +28,7 @@ from pathlib import Path
 
 from analysis.errors import BuildError
 from analysis.paths import ProjectPaths
+from analysis.report.render import FORMATS
 
 QUARTO_HELP = """\
 Quarto is not installed, so the report was not rendered. The data were built and validated
@@ -236,7 +237,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+")
     c.set_defaults(func=cmd_checksum)
     r = sub.add_parser("render", help="build, then quarto render report/")
-    r.add_argument("--to", choices=("html", "typst"), help="one format only")
+    r.add_argument("--to", choices=FORMATS, help="one format only")
     r.add_argument("--jobs", type=_positive, default=None,
                    help="Quarto processes at a time (default: one per core; 1 = plain `quarto render`, one after another)")
     r.add_argument("--data-docs", action="store_true")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 REPORT = Path(__file__).resolve().parent
 
+
 def _cannot_import(exc: ImportError) -> None:
     print(f"pre-render: cannot import the project's 'analysis' package with {sys.executable} ({exc}).\n"
           "Run `make report`, or set QUARTO_PYTHON to the project's .venv/bin/python.", file=sys.stderr)

@@ -101,7 +101,7 @@ def test_plan_renders_exactly_the_render_list(to, formats):
     """Every document of _quarto.yml's render list gets each format once (a document added to the
     list without a job fails this), the PDF only for the report."""
     listed = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["project"]["render"]
-    rendered = [(entry, job.args[-1]) for job in r.plan(to) for entry in r.job_render_list(job, ROOT)]
+    rendered = [(entry, job.args[-1]) for job in r.plan(to) for entry in r.job_render_list(job, listed)]
     expected = [(entry, fmt) for entry in listed for fmt in sorted(formats)
                 if fmt == "html" or entry == r.REPORT_NOTEBOOK]
     assert sorted(rendered) == sorted(expected)
@@ -123,7 +123,7 @@ def test_copy_project_holds_what_a_job_renders(project, tmp_path):
     root, _, _ = project
     into = tmp_path / "copy"
     into.mkdir()
-    r.copy_project(root, into, [r.REPORT_NOTEBOOK])
+    r.copy_project(root, into, r.project_config(root), r.REPORT_PDF)
     config = yaml.safe_load((into / "_quarto.yml").read_text(encoding="utf-8"))
     assert config["project"]["render"] == [r.REPORT_NOTEBOOK]
     assert config["project"]["pre-render"] == "report/_prerender.py"  # still there: it sees the token

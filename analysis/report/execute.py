@@ -29,6 +29,7 @@ from pathlib import Path
 from analysis.fingerprint import FORCE_ENV, _files, _hash_files
 from analysis.paths import PACKAGE_ROOT, ProjectPaths
 from analysis.report import qmd
+from analysis.report.render import TOKEN_ENV
 from analysis.report.target import EXECUTING_ENV
 
 VERSION = 1  # of the executed notebooks' layout; a change here executes again
@@ -38,7 +39,7 @@ SOURCES = ("report/index.qmd", "report/site/index.qmd", "report/site/en.qmd")
 # force flag and the executor's own marker are not inputs.
 SETTINGS_PREFIX = "BOSTON_REPORT_"
 ROOT_ENV = "BOSTON_REPORT_ROOT"  # which project the chapters read: the kernel is told the one being rendered
-NOT_SETTINGS = {FORCE_ENV, EXECUTING_ENV, ROOT_ENV, "BOSTON_REPORT_DATA_DOCS", "BOSTON_REPORT_RENDER_TOKEN"}
+NOT_SETTINGS = {FORCE_ENV, EXECUTING_ENV, ROOT_ENV, "BOSTON_REPORT_DATA_DOCS", TOKEN_ENV}
 INLINE = re.compile(r"(?:^|[^`])`\{python\}[ \t]([^`]+)`", re.MULTILINE)  # as Quarto's notebook.py finds them
 EXECUTED_SUFFIX = ".executed.ipynb"
 CELL_TIMEOUT = 600  # seconds; the longest chapter cell takes a few

@@ -1,12 +1,12 @@
 """``boston-report render``: one pre-render, then the report's HTML, its PDF and the site's pages
 as Quarto processes side by side, then one post-render.
 
-Why: ``quarto render`` renders the project's documents and formats one after another, and each
-is one Pandoc run on one core (about 10 s each for the report's HTML and its PDF on a 2-core
-machine). The executed notebooks (analysis/report/execute.py) make the formats independent, so
-they can run at once. ``quarto render`` stays the reference and gives the same files; this is the
-same project's steps in the same order — build + gate + execution, the pages, the offline check
-and edition record — with the pages rendered in parallel:
+Why: ``quarto render`` renders the project's documents and formats one after another in one
+Quarto process, which works on one core at a time (Pandoc, embedding, Typst). The executed notebooks
+(analysis/report/execute.py) make the formats independent, so they can be rendered at once by
+Quarto processes of their own. ``quarto render`` stays the reference and gives the same files; this
+is the same project's steps in the same order — build + gate + execution, the pages, the offline
+check and edition record — with the Quarto processes side by side:
 
 - the pre-render runs here, once, before any Quarto process (it fails the render as it does under
   Quarto: nothing is rendered); each Quarto job is told by :data:`TOKEN_ENV` that it already ran,
@@ -32,13 +32,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from analysis.paths import ProjectPaths
 
 # Set for every Quarto job to a file that exists while this render runs: the project's pre- and
 # post-render scripts see it and do nothing (they ran, or will run, here).
 TOKEN_ENV = "BOSTON_REPORT_RENDER_TOKEN"
-FORMATS = ("html", "typst")
 PRE_RENDER = "report/_prerender.py"
 POST_RENDER = "report/_postrender.py"
 REPORT_NOTEBOOK = "report/index.executed.ipynb"
@@ -53,8 +51,9 @@ class Job:
     name: str
     args: tuple[str, ...]
     outputs: tuple[str, ...]
-    # The site's small pages yield the cores to the report (whose HTML is the longest job): they
-    # still finish first, and the report's HTML is not slowed by them.
+    # Scheduling priority (os.nice): the site's small pages give way to the report, the longest
+    # job, when both want a core. Measured, it changed the HTML-only render within noise (19.6 s
+    # against 20.5 s); it does no harm and says which job matters.
     nice: int = 0
 
 
@@ -74,6 +73,7 @@ PLANS: dict[str | None, tuple[Job, ...]] = {
     "html": (REPORT_HTML, SITE_HTML),
     "typst": (REPORT_PDF,),
 }
+FORMATS = tuple(to for to in PLANS if to)  # what --to accepts
 
 
 class RenderError(RuntimeError):
@@ -94,34 +94,38 @@ def plan(to: str | None) -> list[Job]:
     return list(PLANS[to])
 
 
-def copy_project(root: Path, into: Path, render: list[str]) -> Path:
-    """The project as one job needs it: the root _quarto.yml (its render list: what the job renders)
-    and report/ without supporting-file folders. Data and code are not needed: the notebooks are
-    executed."""
+def project_config(root: Path) -> dict:
+    """The root _quarto.yml, as the jobs' copies start from it."""
     import yaml  # noqa: PLC0415 - the project scripts import this module; keep their check light
 
-    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
-    config["project"]["render"] = render
-    (into / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    shutil.copytree(root / "report", into / "report", ignore=shutil.ignore_patterns(".*", "*_files"))
-    return into
+    return yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
 
 
-def job_render_list(job: Job, root: Path) -> list[str]:
-    """The project's render-list entries this job renders ("." the whole list, a folder the
-    entries under it)."""
-    import yaml  # noqa: PLC0415
-
-    listed = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))["project"]["render"]
+def job_render_list(job: Job, listed: list[str]) -> list[str]:
+    """The entries of the project's render list this job renders ("." the whole list, a folder
+    the entries under it)."""
     target = job.args[0]
     return [entry for entry in listed if target == "." or entry == target or entry.startswith(target.rstrip("/") + "/")]
+
+
+def copy_project(root: Path, into: Path, config: dict, job: Job) -> Path:
+    """The project as one job needs it: the root _quarto.yml with a render list of what the job
+    renders, and report/ without supporting-file folders. Data and code are not needed: the
+    notebooks are executed."""
+    import yaml  # noqa: PLC0415
+
+    project = dict(config["project"], render=job_render_list(job, config["project"]["render"]))
+    (into / "_quarto.yml").write_text(yaml.safe_dump(dict(config, project=project), allow_unicode=True),
+                                      encoding="utf-8")
+    shutil.copytree(root / "report", into / "report", ignore=shutil.ignore_patterns(".*", "*_files"))
+    return into
 
 
 def run_job(job: Job, root: Path, env: dict[str, str], quarto: str) -> tuple[Job, float, subprocess.CompletedProcess]:
     start = time.perf_counter()
     lower = (lambda: os.nice(job.nice)) if job.nice and hasattr(os, "nice") else None
     with tempfile.TemporaryDirectory(prefix="boston-report-render-") as tmp:
-        copy = copy_project(root, Path(tmp), job_render_list(job, root))
+        copy = copy_project(root, Path(tmp), project_config(root), job)
         done = subprocess.run([quarto, "render", *job.args], cwd=copy, env=env, capture_output=True, text=True,
                               preexec_fn=lower)
         missing = [out for out in job.outputs if not (copy / out).is_file()]
