@@ -27,10 +27,15 @@ from pathlib import Path
 import yaml
 args = sys.argv[2:]
 log = Path(os.environ["FAKE_LOG"])
+cache = Path(".quarto/project-cache/kv")
 with log.open("a") as f:
     f.write(json.dumps({{"args": args, "cwd": os.getcwd(), "token": os.environ.get("{token}"),
                         "token_exists": Path(os.environ.get("{token}", "/nonexistent")).is_file(),
-                        "render_list": yaml.safe_load(Path("_quarto.yml").read_text())["project"]["render"]}}) + "\\n")
+                        "render_list": yaml.safe_load(Path("_quarto.yml").read_text())["project"]["render"],
+                        "cache": cache.read_text() if cache.exists() else None}}) + "\\n")
+# Quarto memoises into the project cache: each render adds what it computed.
+cache.parent.mkdir(parents=True, exist_ok=True)
+cache.write_text((cache.read_text() if cache.exists() else "") + args[0] + ";")
 if os.environ.get("FAKE_FAIL") and os.environ["FAKE_FAIL"] in " ".join(args):
     print("ERROR: something in the notebook is wrong", file=sys.stderr)
     sys.exit(1)
@@ -204,6 +209,33 @@ def test_a_failing_post_render_fails_the_render(project, monkeypatch):
     monkeypatch.setenv("FAKE_POST_EXIT", "1")
     with pytest.raises(r.RenderError, match="post-render"):
         r.render(ProjectPaths(root), quarto, log=lambda _: None)
+
+
+def test_each_job_keeps_its_quarto_cache_for_the_next_render(project, monkeypatch):
+    """Quarto memoises the theme's Sass variables in .quarto/project-cache (1 s per process): a
+    job's fresh copy starts with what the same job left last time, and a failed job leaves the
+    kept cache as it was."""
+    root, quarto, log = project
+    paths = ProjectPaths(root)
+    r.render(paths, quarto, "html", log=lambda _: None)
+    first = {g["args"][0]: g["cache"] for g in records(log) if "args" in g}
+    assert first == {r.REPORT_NOTEBOOK: None, r.SITE_PAGES: None}
+    kept = {job.name: r.job_cache(job, paths) for job in r.plan("html")}
+    assert kept["report, HTML"] == root / "build/quarto-cache/report-html"
+    assert (kept["report, HTML"] / "kv").read_text() == r.REPORT_NOTEBOOK + ";"
+    assert (kept["site pages, HTML"] / "kv").read_text() == r.SITE_PAGES + ";"
+
+    log.write_text("")
+    r.render(paths, quarto, "html", log=lambda _: None)
+    second = {g["args"][0]: g["cache"] for g in records(log) if "args" in g}
+    assert second == {r.REPORT_NOTEBOOK: r.REPORT_NOTEBOOK + ";", r.SITE_PAGES: r.SITE_PAGES + ";"}
+
+    monkeypatch.setenv("FAKE_FAIL", "report/site")
+    with pytest.raises(r.RenderError):
+        r.render(paths, quarto, "html", log=lambda _: None)
+    assert (kept["site pages, HTML"] / "kv").read_text() == (r.SITE_PAGES + ";") * 2  # the failed run's is dropped
+    assert (kept["report, HTML"] / "kv").read_text() == (r.REPORT_NOTEBOOK + ";") * 3
+    assert sorted(p.name for p in (root / "build/quarto-cache").iterdir()) == ["report-html", "site-pages-html"]
 
 
 def test_one_job_at_a_time_gives_the_same_files(project):
