@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+# The PDF's chart images, written by an execution for the render that follows it: a folder beside
+# the documents (report/_charts/<hash>.png), since an image inside Markdown output must be a file.
+# Here, not in analysis.report.charts, so that the post-render can name it without importing Altair.
+CHART_IMAGES = "_charts"
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,8 @@ from analysis.report.render import inside_job
 if inside_job():
     sys.exit(0)  # one of `boston-report render`'s parallel Quarto processes: it post-renders once, after them
 
-from analysis.paths import ProjectPaths  # noqa: E402 - after the check: these imports take a second
+from analysis.paths import CHART_IMAGES, ProjectPaths  # noqa: E402 - after the check: these imports take time
 from analysis.report import edition  # noqa: E402
-from analysis.report.charts import CHART_IMAGES  # noqa: E402
 from analysis.report.offline import main  # noqa: E402
 
 paths = ProjectPaths.from_env(os.environ.get("BOSTON_REPORT_ROOT") or Path(__file__).resolve().parent.parent)

@@ -20,6 +20,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from analysis.paths import CHART_IMAGES
 from analysis.report import provenance as prov
 from analysis.report.markup import per_format_block
 from analysis.report.target import rendering
@@ -108,9 +109,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-# The PDF's chart images, written by an execution for the render that follows it: a file beside
-# the documents (report/_charts/<hash>.png), since an image inside Markdown output must be a file.
-CHART_IMAGES = "_charts"
 PNG_REFERENCE = re.compile(r"!\[\]\(((?:\.\./)*" + CHART_IMAGES + r"/[0-9a-f]{64}\.png)\)")
 
 
