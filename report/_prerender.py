@@ -31,7 +31,7 @@ if inside_job():
     print("pre-render: done once by boston-report render before this Quarto process", file=sys.stderr)
     sys.exit(0)
 try:
-    from analysis.report.charts import write_vega_bundle
+    from analysis.report.vegabundle import write_vega_bundle
     from analysis.report.head import write_open_graph
     from analysis.report.execute import ExecutionError, execute
     from analysis.paths import ProjectPaths

@@ -171,7 +171,7 @@ def test_half_year_and_full_year_stay_apart(t):
 
 @pytest.mark.slow
 def test_the_vega_bundle_is_made_again_only_when_vl_convert_or_chart_fit_changes(tmp_path, monkeypatch):
-    from analysis.report import charts as ch
+    from analysis.report import vegabundle as ch
 
     out = tmp_path / "_vega-bundle.html"
     out.write_text("<script>an old bundle</script>\n", encoding="utf-8")  # no key: made by an older pre-render

@@ -14,7 +14,7 @@ import typst
 import yaml
 
 from analysis.report import check_output as co
-from analysis.report.charts import vega_bundle_script
+from analysis.report.vegabundle import vega_bundle_script
 from analysis.report.qmd import document_config
 
 from conftest import ROOT

@@ -51,7 +51,7 @@ def test_check_fails_the_post_render_on_a_remote_resource(tmp_path, capsys):
 
 
 def test_the_vega_bundle_is_local_and_complete():
-    from analysis.report.charts import vega_bundle_script
+    from analysis.report.vegabundle import vega_bundle_script
 
     script = vega_bundle_script()
     assert script.startswith("<script") and "window.vegaEmbed" in script

@@ -6,7 +6,7 @@
   raw-HTML block (interactive) for HTML and a PNG for the PDF (see :func:`html_and_png`).
 - The HTML output calls a global ``bostonChart`` (``chart-fit.js``: ``vegaEmbed``, then the chart
   narrowed until it fits its column, e.g. on a phone) that the report loads once, with Vega, from a
-  local bundle (``vega_bundle_script``); no chart carries its own copy and nothing is fetched from a CDN.
+  local bundle (``analysis.report.vegabundle``); no chart carries its own copy and nothing is fetched from a CDN.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def chart_image(spec: dict) -> str:
 
 
 def chart_html(spec: dict, element_id: str | None = None) -> str:
-    """A div and a call to the page's one shared ``bostonChart`` (see :func:`vega_bundle_script`)."""
+    """A div and a call to the page's one shared ``bostonChart`` (see :func:`analysis.report.vegabundle.vega_bundle_script`)."""
     element_id = element_id or f"boston-vis-{next(_ids)}"
     payload = json.dumps(spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     return (
@@ -165,42 +165,6 @@ def setup() -> None:
     alt.renderers.enable(RENDERER_NAME)
     if rendering():
         alt.TopLevelMixin._repr_mimebundle_ = _display_unvalidated
-
-
-FIT_SCRIPT = Path(__file__).with_name("chart-fit.js")
-
-
-def vega_bundle_key() -> str:
-    """What the bundle is made of: vl-convert's version (its Vega, Vega-Lite and vega-embed) and
-    chart-fit.js. Asking vl-convert for the bundle takes about 3 s; the key does not."""
-    import hashlib  # noqa: PLC0415
-    from importlib.metadata import version  # noqa: PLC0415
-
-    digest = hashlib.sha256(version("vl-convert-python").encode() + b"\0" + FIT_SCRIPT.read_bytes()).hexdigest()
-    return f"<!-- boston-report vega bundle {digest[:16]} -->"
-
-
-def write_vega_bundle(path: Path) -> bool:
-    """Write the page's Vega bundle unless the file already holds this bundle (every render's
-    pre-render calls this; only a new vl-convert or an edited chart-fit.js makes it again).
-    Returns whether it was written."""
-    key = vega_bundle_key()
-    if path.exists():
-        with path.open(encoding="utf-8") as existing:  # the key is the first line; the bundle is 0.9 MB
-            if existing.readline() == key + "\n":
-                return False
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(key + "\n" + vega_bundle_script(), encoding="utf-8")
-    tmp.replace(path)
-    return True
-
-
-def vega_bundle_script() -> str:
-    """Vega, Vega-Lite and vega-embed (from vl-convert, no network), then ``bostonChart``, which
-    draws a chart and narrows it until it fits its column (chart-fit.js), in one inline script."""
-    import vl_convert as vlc  # noqa: PLC0415
-
-    return f'<script type="text/javascript">\n{vlc.javascript_bundle()}\n{FIT_SCRIPT.read_text(encoding="utf-8")}\n</script>\n'
 
 
 # --------------------------------------------------------------------------- chart builders
