@@ -148,8 +148,11 @@ def keep_cache(copy: Path, kept: Path) -> None:
         return
     kept.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{kept.name}-", dir=kept.parent))
-    shutil.rmtree(staging)
-    shutil.copytree(cache, staging)
+    try:
+        shutil.copytree(cache, staging, dirs_exist_ok=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # a failed copy leaves no hidden folder behind
+        raise
     shutil.rmtree(kept, ignore_errors=True)
     staging.rename(kept)
 
