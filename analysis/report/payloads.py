@@ -1,0 +1,155 @@
+"""The executed notebook's bulky HTML payloads — each chart's Vega-Lite spec and each embedded
+CSV file — held beside the Markdown Quarto renders, and put back into the HTML after it.
+
+Why: Quarto hands every output to Pandoc, whose reader and Quarto's Lua filters walk each raw-HTML
+string character by character; the report's 15 chart specs and 33 CSV data URIs are 0.75 MB of text
+that only the browser reads. Measured on the report's HTML render (2 cores): 7.7 s as it was, 6.9 s
+with both replaced by a short token. So the pre-render (analysis/report/execute.py) replaces each
+payload in the executed notebook by a token and keeps the payloads in the notebook's metadata; the
+project's post-render (report/_postrender.py, run by ``quarto render``, ``quarto preview`` and
+``boston-report render`` alike) puts them back into every HTML page it is given. The PDF never
+held them (raw HTML, which Typst drops).
+
+Safety: a token is ``boston-payload-`` and 32 hex digits of a hash of the payload and of the
+execution's inputs — which include every data string, so no data string can spell a valid token
+in advance. A token is put back only where it was taken from: after ``base64,`` inside a CSV link's
+``href="…"``, or as the spec argument of ``bostonChart("#id", …,``; an own token anywhere else, or
+an unknown token in one of those places (an HTML rendered from another execution), stops the
+post-render with the file and the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Callable
+
+META, KEY = "boston_report", "payloads"  # where an executed notebook keeps them (execute.META)
+PREFIX = "boston-payload-"
+TOKEN = re.compile(re.escape(PREFIX) + r"[0-9a-f]{32}")
+CSV_URI = "data:text/csv;charset=utf-8;base64,"
+# What the chapters emit (provenance.csv_link, charts.chart_html) and where a token may stand.
+CSV_PAYLOAD = re.compile(r'(?<=href="' + re.escape(CSV_URI) + r')[A-Za-z0-9+/=]+(?=")')
+CHART_CALL = re.compile(r'bostonChart\("#[A-Za-z0-9_-]+", ')
+PLACES = (re.compile(r'(href="' + re.escape(CSV_URI) + r')(' + TOKEN.pattern + r')(?=")'),
+          re.compile(r'(' + CHART_CALL.pattern + r')(' + TOKEN.pattern + r')(?=, )'))
+# The outputs Quarto turns into the page (text/plain is only a fallback it does not use here).
+RENDERED_TYPES = ("text/markdown", "text/html")
+
+
+class PayloadError(RuntimeError):
+    """A page holds a token that cannot be put back: the message names the file and the token."""
+
+
+def token_for(payload: str, salt: str) -> str:
+    return PREFIX + hashlib.sha256(f"{salt}\0{payload}".encode()).hexdigest()[:32]
+
+
+def detach_text(text: str, salt: str, payloads: dict[str, str]) -> str:
+    """``text`` with each CSV payload and chart spec replaced by its token (added to ``payloads``).
+    A spec is cut exactly where its JSON ends (decoded, not matched), so no string inside it can
+    move the cut."""
+    def csv(match: re.Match) -> str:
+        token = token_for(match.group(0), salt)
+        payloads[token] = match.group(0)
+        return token
+
+    text = CSV_PAYLOAD.sub(csv, text)
+    decoder = json.JSONDecoder()
+    parts, at = [], 0
+    for call in CHART_CALL.finditer(text):
+        if call.start() < at:
+            continue
+        try:
+            value, end = decoder.raw_decode(text, call.end())
+        except ValueError:
+            continue  # not a spec the chapters wrote: left as it is
+        if not isinstance(value, dict):
+            continue
+        spec = text[call.end():end]
+        token = token_for(spec, salt)
+        payloads[token] = spec
+        parts += [text[at:call.end()], token]
+        at = end
+    return "".join(parts) + text[at:]
+
+
+def _detach_fields(holder: dict, fields, salt: str, payloads: dict[str, str]) -> None:
+    for field in fields:
+        if field in holder:
+            value = holder[field]
+            text = "".join(value) if isinstance(value, list) else value
+            holder[field] = detach_text(text, salt, payloads)
+
+
+def detach_notebook(nb, salt: str) -> dict[str, str]:
+    """Replace the payloads in every rendered output of an executed notebook, in place: display
+    outputs, printed text (an ``output: asis`` cell's Markdown) and inline expressions' results.
+    Returns token -> payload."""
+    payloads: dict[str, str] = {}
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                _detach_fields(out, ("text",), salt, payloads)
+            else:
+                _detach_fields(out.get("data", {}), RENDERED_TYPES, salt, payloads)
+        for expression in cell.get("metadata", {}).get("user_expressions", []) or []:
+            _detach_fields(expression.get("result", {}).get("data", {}), RENDERED_TYPES, salt, payloads)
+    return payloads
+
+
+def attach_text(html: str, payloads: dict[str, str], where: str) -> str:
+    """The page with every token put back in its place. Raises :class:`PayloadError` for an own
+    token out of place or an unknown token in a payload's place."""
+    def back(match: re.Match) -> str:
+        place, token = match.groups()
+        if token not in payloads:
+            raise PayloadError(f"{where}: {token} stands for a chart spec or CSV file of another execution; "
+                               "render again (the pre-render executes the document anew)")
+        return place + payloads[token]
+
+    for place in PLACES:
+        html = place.sub(back, html)
+    stray = next((t for t in TOKEN.findall(html) if t in payloads), None)
+    if stray:
+        raise PayloadError(f"{where}: {stray} stands outside a CSV link or chart call; it was not put back")
+    return html
+
+
+def payloads_of(notebooks: list[Path]) -> dict[str, str]:
+    """Every token -> payload the executed notebooks hold (a notebook not there holds none)."""
+    payloads: dict[str, str] = {}
+    for notebook in notebooks:
+        try:
+            nb = json.loads(notebook.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue
+        payloads.update(nb.get("metadata", {}).get(META, {}).get(KEY, {}))
+    return payloads
+
+
+def rewrite_pages(files: list[Path], fills: list[Callable[[str, str], str]]) -> list[Path]:
+    """Apply each ``fill(html, where)`` to every HTML file and rewrite (atomically) the files it
+    changed; returns them. Other files (the PDF) and files not there are left."""
+    rewritten = []
+    for path in files:
+        if path.suffix.lower() != ".html" or not path.is_file():
+            continue
+        html = path.read_text(encoding="utf-8")
+        whole = html
+        for fill in fills:
+            whole = fill(whole, str(path))
+        if whole != html:
+            tmp = path.with_name(f".{path.name}.post-render.tmp")
+            tmp.write_text(whole, encoding="utf-8")
+            os.replace(tmp, path)
+            rewritten.append(path)
+    return rewritten
+
+
+def payload_filler(held: dict[str, str]) -> Callable[[str, str], str]:
+    """:func:`attach_text` for :func:`rewrite_pages`, with what the notebooks hold."""
+    return lambda html, where: attach_text(html, held, where) if PREFIX in html else html
