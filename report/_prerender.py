@@ -31,7 +31,7 @@ if inside_job():
     print("pre-render: done once by boston-report render before this Quarto process", file=sys.stderr)
     sys.exit(0)
 try:
-    from analysis.report.vegabundle import write_vega_bundle
+    from analysis.report.vegabundle import INCLUDE, PLACEHOLDER_INCLUDE, write_vega_bundle
     from analysis.report.head import write_open_graph
     from analysis.report.execute import ExecutionError, execute
     from analysis.paths import ProjectPaths
@@ -41,9 +41,10 @@ except ImportError as exc:
 
 code = main(["--root", str(REPORT.parent), "prerender"])
 if code == 0:
-    # One local copy of Vega/Vega-Lite/vega-embed for the whole HTML page (no CDN); kept while
-    # vl-convert and chart-fit.js are unchanged.
-    write_vega_bundle(REPORT / "_vega-bundle.html")
+    # One local copy of Vega/Vega-Lite/vega-embed for the whole HTML page (no CDN), and the
+    # placeholder the executed notebook's head holds for it; kept while vl-convert and
+    # chart-fit.js are unchanged.
+    write_vega_bundle(REPORT / INCLUDE, REPORT / PLACEHOLDER_INCLUDE)
     # og:title and og:description from index.qmd's front matter, for a shared link's preview.
     write_open_graph(REPORT / "index.qmd")
     try:

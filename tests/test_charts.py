@@ -173,14 +173,19 @@ def test_half_year_and_full_year_stay_apart(t):
 def test_the_vega_bundle_is_made_again_only_when_vl_convert_or_chart_fit_changes(tmp_path, monkeypatch):
     from analysis.report import vegabundle as ch
 
-    out = tmp_path / "_vega-bundle.html"
-    out.write_text("<script>an old bundle</script>\n", encoding="utf-8")  # no key: made by an older pre-render
-    assert ch.write_vega_bundle(out) is True
-    first = out.read_bytes()
+    bundle, include = tmp_path / "_vega-bundle.html", tmp_path / "_vega-placeholder.html"
+    bundle.write_text("<script>an old bundle</script>\n", encoding="utf-8")  # no key: made by an older pre-render
+    assert ch.write_vega_bundle(bundle, include) is True
+    first, placeholder = bundle.read_bytes(), include.read_text(encoding="utf-8")
     assert b"window.vegaEmbed" in first and b"bostonChart" in first
-    assert ch.write_vega_bundle(out) is False and out.read_bytes() == first
+    assert ch.PLACE.fullmatch(placeholder.strip()) and "vegaEmbed" not in placeholder, "the placeholder holds no script"
+    assert ch.write_vega_bundle(bundle, include) is False and bundle.read_bytes() == first
     edited = tmp_path / "chart-fit.js"
     edited.write_text(ch.FIT_SCRIPT.read_text(encoding="utf-8") + "\n// an edit\n", encoding="utf-8")
     monkeypatch.setattr(ch, "FIT_SCRIPT", edited)
-    assert ch.write_vega_bundle(out) is True
-    assert "// an edit" in out.read_text(encoding="utf-8")
+    assert ch.write_vega_bundle(bundle, include) is True
+    assert "// an edit" in bundle.read_text(encoding="utf-8")
+    assert include.read_text(encoding="utf-8") != placeholder, "the placeholder names the new bundle"
+    page = f"<html><head>{include.read_text(encoding='utf-8')}</head><body></body></html>"
+    filled = ch.bundle_filler(bundle)(page, "index.html")
+    assert "// an edit" in filled and not ch.PLACE.search(filled)

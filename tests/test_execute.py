@@ -207,3 +207,38 @@ def test_the_project_renders_the_executed_notebooks_of_its_sources():
     assert shutil.which("git") is None or all(
         __import__("subprocess").run(["git", "check-ignore", "-q", str(ex.notebook_path(Path(s)))], cwd=ROOT).returncode == 0
         for s in ex.SOURCES)
+
+
+@pytest.mark.slow
+def test_the_executed_notebook_holds_its_csv_files_apart_with_tokens_bound_to_the_inputs(tiny):
+    """What Quarto reads carries tokens; the notebook's metadata keeps what they stand for, and a new
+    execution (new data) gives new tokens, so a page rendered from the old one cannot be filled."""
+    from analysis.report import payloads
+
+    (tiny.root / "report" / "chapters" / "_part.qmd").write_text(
+        '```{python}\n#| output: asis\nimport pandas as pd\nfrom analysis.report.provenance import csv_link\n'
+        'print(csv_link(pd.DataFrame({"v": [value]}), "t"))\n```\n', encoding="utf-8")
+    run(tiny)
+    nb = notebook(tiny)
+    printed, held = nb.cells[3].outputs[0]["text"], nb.metadata[ex.META][payloads.KEY]
+    assert payloads.CSV_URI + payloads.PREFIX in printed and len(held) == 1
+    assert "v\n21\n" in __import__("base64").b64decode(next(iter(held.values()))).decode()
+    assert payloads.attach_text(printed, held, "doc.html") != printed
+    (tiny.root / "data" / "clean" / "t.csv").write_text("value\n50\n", encoding="utf-8")
+    run(tiny)
+    assert not set(held) & set(notebook(tiny).metadata[ex.META][payloads.KEY]), "new inputs, new tokens"
+    with pytest.raises(payloads.PayloadError, match="another execution"):
+        payloads.attach_text(printed, notebook(tiny).metadata[ex.META][payloads.KEY], "doc.html")
+
+
+def test_the_notebook_includes_the_bundles_placeholder_where_the_source_includes_the_bundle():
+    """The project renders the notebook, whose post-render fills the placeholder; a .qmd rendered by
+    name (no post-render) keeps the whole bundle."""
+    import yaml
+
+    from analysis.report import qmd, vegabundle
+
+    source = ROOT / "report" / "index.qmd"
+    front = yaml.safe_load(ex.front_matter_cell(source).source.strip("-\n"))
+    assert front["format"]["html"]["include-in-header"] == [vegabundle.PLACEHOLDER_INCLUDE, "_og.html"]
+    assert qmd.front_matter(source)["format"]["html"]["include-in-header"] == [vegabundle.INCLUDE, "_og.html"]

@@ -204,7 +204,7 @@ def test_moving_the_anchor_figure_of_a_claim_is_stopped_by_the_pinned_value(proj
 def _copy_report(project):
     """The documents, and the root files their chapters read (the pre-render executes them)."""
     shutil.copytree(ROOT / "report", project.root / "report",
-                    ignore=shutil.ignore_patterns("_output", ".quarto", "_vega-bundle.html", "*_files", "*.executed.ipynb", "_charts"))
+                    ignore=shutil.ignore_patterns("_output", ".quarto", "_vega-bundle.html", "_vega-placeholder.html", "*_files", "*.executed.ipynb", "_charts"))
     for name in ("CITATION.cff", "LICENSE"):
         shutil.copyfile(ROOT / name, project.root / name)
 
@@ -219,6 +219,7 @@ def test_quarto_prerender_script_prints_the_diagnosis_and_fails(project):
     assert "BUILD FAILED" in result.stderr and "cannot parse '8,41 7억원'" in result.stderr
     assert "pre-render: the data gate failed" in result.stderr
     assert not (project.root / "report" / "_vega-bundle.html").exists()
+    assert not (project.root / "report" / "_vega-placeholder.html").exists()
 
 
 def test_quarto_prerender_script_builds_and_writes_the_local_vega_bundle(project):
@@ -226,6 +227,7 @@ def test_quarto_prerender_script_builds_and_writes_the_local_vega_bundle(project
     result = subprocess.run([sys.executable, "report/_prerender.py"], cwd=project.root, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "window.vegaEmbed" in (project.root / "report" / "_vega-bundle.html").read_text(encoding="utf-8")
+    assert "boston-vega-bundle" in (project.root / "report" / "_vega-placeholder.html").read_text(encoding="utf-8")
     # ...and executes every document once, for the render that follows.
     for name in ("index", "site/index", "site/en"):
         assert (project.root / "report" / f"{name}.executed.ipynb").is_file(), name

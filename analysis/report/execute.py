@@ -13,6 +13,10 @@ An executed notebook is reused only while everything it was computed from is unc
 documents' sources, the ``analysis`` package, the clean data and its validation summary, the locked
 dependencies, the edition (date, commit, uncommitted changes) and the ``BOSTON_REPORT_*`` settings.
 A change to any of them executes again; so does ``BOSTON_REPORT_FORCE=1`` (``render --force``).
+
+Before an executed notebook is written, its bulky HTML payloads (chart specs, CSV data URIs) are
+replaced by tokens bound to those inputs and kept in its metadata; the post-render puts them back
+into the HTML pages (analysis/report/payloads.py says why and how).
 """
 
 from __future__ import annotations
@@ -28,12 +32,12 @@ from pathlib import Path
 
 from analysis.fingerprint import FORCE_ENV, _files, _hash_files
 from analysis.paths import PACKAGE_ROOT, ProjectPaths
-from analysis.report import qmd
+from analysis.report import payloads, qmd, vegabundle
 from analysis.report.render import TOKEN_ENV
 from analysis.report.target import EXECUTING_ENV
 
-VERSION = 1  # of the executed notebooks' layout; a change here executes again
-META = "boston_report"  # the notebook metadata key holding the execution key and the sources
+VERSION = 2  # of the executed notebooks' layout (2: payloads held apart); a change here executes again
+META = payloads.META  # the notebook metadata key holding the execution key, the sources and the payloads
 SOURCES = ("report/index.qmd", "report/site/index.qmd", "report/site/en.qmd")
 # Settings that change what a chapter prints (the site's address, a fixed edition date). The
 # force flag and the executor's own marker are not inputs.
@@ -116,13 +120,17 @@ class Origin:
 def front_matter_cell(source: Path) -> dict:
     """The source's front matter as Quarto reads it from a notebook: a raw first cell, with
     execution off (Quarto does not execute a notebook unless told to; this says so explicitly)
-    and the source's output name (``index`` -> index.html, index.pdf)."""
+    the source's output name (``index`` -> index.html, index.pdf), and the Vega bundle's placeholder
+    in the HTML head instead of the bundle (the post-render fills it in; vegabundle.py says why)."""
     import nbformat  # noqa: PLC0415
     import yaml  # noqa: PLC0415
 
     meta = qmd.front_matter(source)
     meta["execute"] = {**(meta.get("execute") or {}), "enabled": False}
     meta.setdefault("output-file", source.stem)
+    html = (meta.get("format") or {}).get("html")
+    if isinstance(html, dict) and isinstance(html.get("include-in-header"), list):
+        html["include-in-header"] = vegabundle.with_placeholder(html["include-in-header"])
     text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return nbformat.v4.new_raw_cell(f"---\n{text}---")
 
@@ -280,7 +288,9 @@ def _execute(paths: ProjectPaths, todo: list[str], reasons: dict, now: dict[str,
                 client.nb = nb
                 _reset(client, (paths.root / s).parent)
                 run_cells(client, nb)
-                nb.metadata[META] = {"version": VERSION, "source": s, "inputs": now, "images": images_of(nb)}
+                held = payloads.detach_notebook(nb, salt=json.dumps(now, sort_keys=True))
+                nb.metadata[META] = {"version": VERSION, "source": s, "inputs": now, "images": images_of(nb),
+                                     payloads.KEY: held}
                 _write(nb, notebook_path(paths.root / s), paths.root / s)
                 log(f"execute: {s} done in {time.monotonic() - t0:.1f} s -> {paths.relative(notebook_path(paths.root / s))}")
         log(f"execute: {len(todo)} document(s) in {time.monotonic() - started:.1f} s (one kernel)")
