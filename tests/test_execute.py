@@ -221,8 +221,10 @@ def test_the_executed_notebook_holds_its_csv_files_apart_with_tokens_bound_to_th
     run(tiny)
     nb = notebook(tiny)
     printed, held = nb.cells[3].outputs[0]["text"], nb.metadata[ex.META][payloads.KEY]
-    assert payloads.CSV_URI + payloads.PREFIX in printed and len(held) == 1
-    assert "v\n21\n" in __import__("base64").b64decode(next(iter(held.values()))).decode()
+    assert printed.startswith("`<!--" + payloads.PREFIX) and len(held) == 2, "the link's raw HTML and its CSV file"
+    link = next(v for v in held.values() if v.startswith("<a "))
+    csv = next(v for v in held.values() if not v.startswith("<"))
+    assert payloads.CSV_URI + payloads.PREFIX in link and "v\n21\n" in __import__("base64").b64decode(csv).decode()
     assert payloads.attach_text(printed, held, "doc.html") != printed
     (tiny.root / "data" / "clean" / "t.csv").write_text("value\n50\n", encoding="utf-8")
     run(tiny)

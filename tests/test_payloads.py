@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from analysis.report import charts, payloads as pl
+from analysis.report.markup import escape
 from analysis.report.provenance import csv_link
+from analysis.report.quality import verdict_badge
 
 SALT = json.dumps({"clean data": "abc"})
 # Data strings that try to move a cut or pass for markup: a spec terminator, a script end, a token.
@@ -27,15 +29,53 @@ def chapter_output() -> str:
     return f"```{{=html}}\n{charts.chart_html(spec(), 'boston-vis-7')}\n```\n\n출처: … {link}\n"
 
 
-def test_both_payloads_are_replaced_by_tokens_and_put_back_exactly():
+def test_every_payload_is_replaced_by_a_token_and_put_back_exactly():
     text = chapter_output()
     held: dict[str, str] = {}
     short = pl.detach_text(text, SALT, held)
-    assert len(held) == 2 and "base64,boston-payload-" in short and 'bostonChart("#boston-vis-7", boston-payload-' in short
-    assert TRICKY not in short and "IGJvc3Rvbi" not in short, "neither the spec nor the CSV is left"
-    assert set(held.values()) == {json.dumps(spec(), ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
-                                  text.split("base64,")[1].split('"')[0]}
+    assert len(held) == 3, "the chart's spec, the CSV file and the link's raw-HTML span"
+    assert 'bostonChart("#boston-vis-7", boston-payload-' in short
+    assert short.endswith("출처: … `<!--boston-payload-" + short.split("`<!--boston-payload-")[1].split("-->")[0] + "-->`{=html}\n")
+    assert TRICKY not in short and "IGJvc3Rvbi" not in short and "<a " not in short, "no spec, CSV or link is left"
+    link = next(v for v in held.values() if v.startswith("<a "))
+    csv = next(v for v in held.values() if not v.startswith(("<", "{")))
+    assert f'base64,{next(t for t, v in held.items() if v == csv)}"' in link, "the link holds its CSV file's token"
+    assert held[next(t for t, v in held.items() if v.startswith("{"))] == json.dumps(spec(), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     assert pl.attach_text(short, held, "page.html") == text
+
+
+def test_raw_html_spans_are_held_apart_wherever_markdown_holds_them_but_not_in_fenced_blocks():
+    badge = verdict_badge("confirmed")  # raw HTML and raw Typst side by side: only the HTML goes
+    fenced = "```bibtex\n@misc{x, title = {`<b>bold</b>`{=html}}}\n```"
+    raw_block = "```{=html}\n<p>`<i>kept</i>`{=html}</p>\n```"
+    text = f"| 판정 | {badge} |\n\n{fenced}\n\n{raw_block}\n\n끝 `<br>`{{=html}}"
+    held: dict[str, str] = {}
+    short = pl.detach_text(text, SALT, held)
+    assert sorted(held.values()) == ["<br>", '<span class="verdict" style="color:#2E7D32">확인</span>']
+    assert fenced in short and raw_block in short, "a code block's text is literal and a raw block is no span"
+    assert '`#text(fill: rgb("#2E7D32"), weight: "bold")[확인]`{=typst}' in short
+    assert short.startswith("| 판정 | `<!--boston-payload-") and short.endswith("-->`{=html}")
+    assert pl.attach_text(short, held, "p") == text
+
+
+def test_what_is_not_a_raw_html_span_is_left_alone():
+    data = "`<script>alert(1)</script>`{=html}"  # a data string as the report prints it: escaped
+    held: dict[str, str] = {}
+    for text in (str(escape(data)), "``<b>`{=html}``", "\\`<b>`{=html}", "`plain code`{=html}",
+                 "`<b>\n</b>`{=html}", "`<b>`{=typst}"):
+        assert pl.detach_text(text, SALT, held) == text, text
+    assert held == {}
+
+
+def test_a_raw_html_span_goes_back_only_as_the_whole_comment_it_was_taken_as():
+    held: dict[str, str] = {}
+    pl.detach_text("`<b>x</b>`{=html}", SALT, held)
+    token = next(iter(held))
+    assert pl.attach_text(f"<p><!--{token}--> and <!--{token}--></p>", held, "p") == "<p><b>x</b> and <b>x</b></p>"
+    with pytest.raises(pl.PayloadError, match=r"p: boston-payload-[0-9a-f]{32} stands outside"):
+        pl.attach_text(f'<p title="{token}"></p>', held, "p")
+    with pytest.raises(pl.PayloadError, match="another execution"):
+        pl.attach_text(f"<p><!--{pl.token_for('<b>x</b>', 'another execution')}--></p>", held, "p")
 
 
 def test_a_token_depends_on_the_execution_inputs_so_data_cannot_spell_one_in_advance():
@@ -60,7 +100,7 @@ def test_an_own_token_outside_its_place_stops_the_post_render():
     held: dict[str, str] = {}
     short = pl.detach_text(chapter_output(), SALT, held)
     token = next(iter(held))
-    with pytest.raises(pl.PayloadError, match=r"page\.html: .* outside a CSV link or chart call"):
+    with pytest.raises(pl.PayloadError, match=r"page\.html: .* outside a CSV link, chart call or raw-HTML span"):
         pl.attach_text(short + f"<p>{token}</p>", held, "page.html")
 
 
@@ -85,7 +125,7 @@ def executed_notebook() -> nbformat.NotebookNode:
 def test_every_output_quarto_renders_is_detached_and_the_fallback_text_is_not():
     nb = executed_notebook()
     held = pl.detach_notebook(nb, SALT)
-    assert len(held) == 2, "the same payload in three places is held once"
+    assert len(held) == 3, "the same payloads in three places are held once"
     printed, shown, prose = nb.cells
     for text in (printed.outputs[0]["text"], shown.outputs[0]["data"]["text/markdown"],
                  prose.metadata["user_expressions"][0]["result"]["data"]["text/markdown"]):

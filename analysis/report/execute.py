@@ -36,7 +36,7 @@ from analysis.report import payloads, qmd, vegabundle
 from analysis.report.render import TOKEN_ENV
 from analysis.report.target import EXECUTING_ENV
 
-VERSION = 2  # of the executed notebooks' layout (2: payloads held apart); a change here executes again
+VERSION = 3  # of the executed notebooks' layout (2: payloads held apart, 3: raw-HTML spans too); a change here executes again
 META = payloads.META  # the notebook metadata key holding the execution key, the sources and the payloads
 SOURCES = ("report/index.qmd", "report/site/index.qmd", "report/site/en.qmd")
 # Settings that change what a chapter prints (the site's address, a fixed edition date). The

@@ -1,21 +1,27 @@
-"""The executed notebook's bulky HTML payloads — each chart's Vega-Lite spec and each embedded
-CSV file — held beside the Markdown Quarto renders, and put back into the HTML after it.
+"""The executed notebook's bulky HTML — each chart's Vega-Lite spec, each embedded CSV file and
+each raw-HTML span (a figure's provenance tooltip, a CSV link, a verdict's colour) — held beside the
+Markdown Quarto renders, and put back into the HTML after it.
 
-Why: Quarto hands every output to Pandoc, whose reader and Quarto's Lua filters walk each raw-HTML
-string character by character; the report's 15 chart specs and 33 CSV data URIs are 0.75 MB of text
-that only the browser reads. Measured on the report's HTML render (2 cores): 7.7 s as it was, 6.9 s
-with both replaced by a short token. So the pre-render (analysis/report/execute.py) replaces each
-payload in the executed notebook by a token and keeps the payloads in the notebook's metadata; the
-project's post-render (report/_postrender.py, run by ``quarto render``, ``quarto preview`` and
-``boston-report render`` alike) puts them back into every HTML page it is given. The PDF never
-held them (raw HTML, which Typst drops).
+Why: Quarto hands every output to Pandoc, whose reader and Quarto's Lua filters walk (and copy
+between Haskell and Lua, once per filter pass) every raw-HTML string; the report's 15 chart specs
+and 33 CSV data URIs are 0.75 MB and its 285 raw-HTML spans 0.14 MB of text that only the browser
+reads. Measured on the report's HTML render (2 cores): 7.7 s as it was, 6.9 s with the specs and
+CSV files replaced by a short token; the raw-HTML spans replaced too took about 0.45 s more off
+(median of ten alternating pairs). So the pre-render (analysis/report/execute.py) replaces each payload in the executed
+notebook by a token and keeps the payloads in the notebook's metadata; the project's post-render
+(report/_postrender.py, run by ``quarto render``, ``quarto preview`` and ``boston-report render``
+alike) puts them back into every HTML page it is given. The PDF never shows them (raw HTML, which
+Typst drops).
 
 Safety: a token is ``boston-payload-`` and 32 hex digits of a hash of the payload and of the
 execution's inputs — which include every data string, so no data string can spell a valid token
 in advance. A token is put back only where it was taken from: after ``base64,`` inside a CSV link's
-``href="…"``, or as the spec argument of ``bostonChart("#id", …,``; an own token anywhere else, or
-an unknown token in one of those places (an HTML rendered from another execution), stops the
-post-render with the file and the token.
+``href="…"``, as the spec argument of ``bostonChart("#id", …,``, or as a whole raw-HTML span, which
+stands in the Markdown as the raw HTML comment ``<!--token-->`` (data text is escaped, so no data
+string can make a raw comment). An own token anywhere else, or an unknown token in one of those
+places (an HTML rendered from another execution), stops the post-render with the file and the
+token. Fenced blocks (a BibTeX entry, a chart's raw block) are not searched for raw-HTML spans:
+in a code block such text is literal, not markup.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -34,8 +41,26 @@ CSV_URI = "data:text/csv;charset=utf-8;base64,"
 # What the chapters emit (provenance.csv_link, charts.chart_html) and where a token may stand.
 CSV_PAYLOAD = re.compile(r'(?<=href="' + re.escape(CSV_URI) + r')[A-Za-z0-9+/=]+(?=")')
 CHART_CALL = re.compile(r'bostonChart\("#[A-Za-z0-9_-]+", ')
-PLACES = (re.compile(r'(href="' + re.escape(CSV_URI) + r')(' + TOKEN.pattern + r')(?=")'),
-          re.compile(r'(' + CHART_CALL.pattern + r')(' + TOKEN.pattern + r')(?=, )'))
+# A raw-HTML span as provenance._raw_html and quality.verdict_badge write it: one backtick each
+# side, HTML inside (no backtick, no newline), not after an escaping backslash or another backtick.
+RAW_SPAN = re.compile(r"(?<![`\\])`(<[^`\n]+)`\{=html\}")
+RAW_SPAN_TOKEN = "`<!--{token}-->`{{=html}}"
+FENCED = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a token may stand in a page (its group ``token``), and whether the text around it stays
+    (a CSV link's ``href``, a chart call) or is part of the stand-in (a raw-HTML span's comment)."""
+
+    pattern: re.Pattern
+    keep_around: bool
+
+
+# In this order: a raw-HTML span put back may hold a CSV link's token.
+PLACES = (Place(re.compile(r"<!--(?P<token>" + TOKEN.pattern + r")-->"), keep_around=False),
+          Place(re.compile(r'href="' + re.escape(CSV_URI) + r'(?P<token>' + TOKEN.pattern + r')(?=")'), keep_around=True),
+          Place(re.compile(CHART_CALL.pattern + r'(?P<token>' + TOKEN.pattern + r')(?=, )'), keep_around=True))
 # The outputs Quarto turns into the page (text/plain is only a fallback it does not use here).
 RENDERED_TYPES = ("text/markdown", "text/html")
 
@@ -49,15 +74,20 @@ def token_for(payload: str, salt: str) -> str:
 
 
 def detach_text(text: str, salt: str, payloads: dict[str, str]) -> str:
-    """``text`` with each CSV payload and chart spec replaced by its token (added to ``payloads``).
-    A spec is cut exactly where its JSON ends (decoded, not matched), so no string inside it can
-    move the cut."""
+    """``text`` with each CSV payload, chart spec and raw-HTML span replaced by its token (added to
+    ``payloads``). A spec is cut exactly where its JSON ends (decoded, not matched), so no string
+    inside it can move the cut."""
     def csv(match: re.Match) -> str:
         token = token_for(match.group(0), salt)
         payloads[token] = match.group(0)
         return token
 
     text = CSV_PAYLOAD.sub(csv, text)
+    text = _detach_specs(text, salt, payloads)
+    return _detach_raw_spans(text, salt, payloads)
+
+
+def _detach_specs(text: str, salt: str, payloads: dict[str, str]) -> str:
     decoder = json.JSONDecoder()
     parts, at = [], 0
     for call in CHART_CALL.finditer(text):
@@ -75,6 +105,21 @@ def detach_text(text: str, salt: str, payloads: dict[str, str]) -> str:
         parts += [text[at:call.end()], token]
         at = end
     return "".join(parts) + text[at:]
+
+
+def _detach_raw_spans(text: str, salt: str, payloads: dict[str, str]) -> str:
+    """Each raw-HTML span outside fenced blocks as ``<!--token-->`` (its CSV link, if any, already
+    a token: it is put back first)."""
+    def span(match: re.Match) -> str:
+        token = token_for(match.group(1), salt)
+        payloads[token] = match.group(1)
+        return RAW_SPAN_TOKEN.format(token=token)
+
+    parts, at = [], 0
+    for block in FENCED.finditer(text):
+        parts += [RAW_SPAN.sub(span, text[at:block.start()]), block.group(0)]
+        at = block.end()
+    return "".join(parts) + RAW_SPAN.sub(span, text[at:])
 
 
 def _detach_fields(holder: dict, fields, salt: str, payloads: dict[str, str]) -> None:
@@ -104,18 +149,21 @@ def detach_notebook(nb, salt: str) -> dict[str, str]:
 def attach_text(html: str, payloads: dict[str, str], where: str) -> str:
     """The page with every token put back in its place. Raises :class:`PayloadError` for an own
     token out of place or an unknown token in a payload's place."""
-    def back(match: re.Match) -> str:
-        place, token = match.groups()
+    def back(match: re.Match, keep_around: bool) -> str:
+        token = match.group("token")
         if token not in payloads:
-            raise PayloadError(f"{where}: {token} stands for a chart spec or CSV file of another execution; "
-                               "render again (the pre-render executes the document anew)")
-        return place + payloads[token]
+            raise PayloadError(f"{where}: {token} stands for a chart spec, CSV file or raw-HTML span of another "
+                               "execution; render again (the pre-render executes the document anew)")
+        if not keep_around:
+            return payloads[token]
+        start, end = match.span("token")
+        return match.string[match.start():start] + payloads[token] + match.string[end:match.end()]
 
     for place in PLACES:
-        html = place.sub(back, html)
+        html = place.pattern.sub(lambda match: back(match, place.keep_around), html)
     stray = next((t for t in TOKEN.findall(html) if t in payloads), None)
     if stray:
-        raise PayloadError(f"{where}: {stray} stands outside a CSV link or chart call; it was not put back")
+        raise PayloadError(f"{where}: {stray} stands outside a CSV link, chart call or raw-HTML span; it was not put back")
     return html
 
 
