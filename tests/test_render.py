@@ -138,6 +138,30 @@ def test_copy_project_holds_what_a_job_renders(project, tmp_path):
     assert not (into / "report/index.executed_files").exists()  # another render's supporting files
 
 
+def test_each_job_reads_its_formats_view_of_the_notebooks(project, tmp_path):
+    """The copy's notebooks are the job's one format's view (analysis/report/single_format.py); the
+    project's own notebook stays whole for `quarto render` at the root."""
+    import nbformat
+
+    from analysis.report import markup as m
+
+    root, _, _ = project
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(...)")
+    cited = str(m.per_format("`<b>1</b>`{=html}", "1^[\\[2\\]](#src-a)^"))
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=cited)]
+    nb.cells = [cell]
+    nbformat.write(nb, str(root / r.REPORT_NOTEBOOK))
+    texts = {}
+    for job in (r.REPORT_HTML, r.REPORT_PDF):
+        into = tmp_path / job.to
+        into.mkdir()
+        r.copy_project(root, into, r.project_config(root), job)
+        texts[job.to] = "".join(json.loads((into / r.REPORT_NOTEBOOK).read_text(encoding="utf-8"))["cells"][0]["outputs"][0]["text"])
+    assert texts == {"html": "`<b>1</b>`{=html}", "typst": cited.replace("`<b>1</b>`{=html}", "")}
+    assert "".join(nbformat.read(str(root / r.REPORT_NOTEBOOK), as_version=4).cells[0].outputs[0]["text"]) == cited
+
+
 def test_render_runs_pre_render_jobs_then_post_render(project):
     root, quarto, log = project
     lines = []

@@ -61,6 +61,11 @@ class Job:
     # against 20.5 s); it does no harm and says which job matters.
     nice: int = 0
 
+    @property
+    def to(self) -> str:
+        """The one format this job renders."""
+        return self.args[self.args.index("--to") + 1]
+
 
 REPORT_HTML = Job("report, HTML", (REPORT_NOTEBOOK, "--to", "html"), ("_output/report/index.html",))
 SITE_HTML = Job("site pages, HTML", (SITE_PAGES, "--to", "html"),
@@ -115,14 +120,20 @@ def job_render_list(job: Job, listed: list[str]) -> list[str]:
 
 def copy_project(root: Path, into: Path, config: dict, job: Job) -> Path:
     """The project as one job needs it: the root _quarto.yml with a render list of what the job
-    renders, and report/ without supporting-file folders. Data and code are not needed: the
-    notebooks are executed."""
+    renders, and report/ without supporting-file folders, its notebooks as the job's one format
+    reads them (analysis/report/single_format.py). Data and code are not needed: the notebooks are
+    executed."""
     import yaml  # noqa: PLC0415
 
-    project = dict(config["project"], render=job_render_list(job, config["project"]["render"]))
+    from analysis.report.single_format import write_for_format  # noqa: PLC0415
+
+    listed = job_render_list(job, config["project"]["render"])
+    project = dict(config["project"], render=listed)
     (into / "_quarto.yml").write_text(yaml.safe_dump(dict(config, project=project), allow_unicode=True),
                                       encoding="utf-8")
     shutil.copytree(root / "report", into / "report", ignore=shutil.ignore_patterns(".*", "*_files"))
+    for notebook in listed:
+        write_for_format(into / notebook, job.to)
     return into
 
 
