@@ -1,7 +1,7 @@
 """Quarto `pre-render`: build and validate the data, then execute every document once.
 
 The execution (analysis/report/execute.py) writes the executed notebooks the project renders
-(report/index.ipynb, report/site/*.ipynb): Quarto renders them to HTML and PDF without executing
+(report/index.executed.ipynb, report/site/*.executed.ipynb): Quarto renders them to HTML and PDF without executing
 them again. A notebook is reused while nothing it was computed from has changed.
 
 Quarto runs this with its own Python (QUARTO_PYTHON), so it must be the project's environment:
@@ -22,13 +22,18 @@ def _cannot_import(exc: ImportError) -> None:
 
 
 try:
-    from analysis.report.render import inside_job
+    from analysis.report.render import inside_job, wait_until_released
 except ImportError as exc:
     _cannot_import(exc)
 if inside_job():
-    # One of `boston-report render`'s parallel Quarto processes: it ran all of this once, before them
-    # (checked before the imports below, which alone take a second).
-    print("pre-render: done once by boston-report render before this Quarto process", file=sys.stderr)
+    # One of `boston-report render`'s parallel Quarto processes, started beside the real pre-render:
+    # wait until that has run and the render has filled this copy of the project (checked before the
+    # imports below, which alone take a second).
+    if not wait_until_released():
+        print("pre-render: boston-report render stopped this Quarto process before it rendered "
+              "(its pre-render failed; the reason is in its output)", file=sys.stderr)
+        sys.exit(1)
+    print("pre-render: done once by boston-report render beside this Quarto process", file=sys.stderr)
     sys.exit(0)
 try:
     from analysis.report.vegabundle import INCLUDE, PLACEHOLDER_INCLUDE, write_vega_bundle

@@ -22,44 +22,53 @@ from analysis.report import render as r
 ROOT = Path(__file__).resolve().parent.parent
 
 FAKE_QUARTO = """#!{python}
-import json, os, sys
+import json, os, subprocess, sys
 from pathlib import Path
 import yaml
 args = sys.argv[2:]
 log = Path(os.environ["FAKE_LOG"])
 cache = Path(".quarto/project-cache/kv")
+cached = cache.read_text() if cache.exists() else None
+config = lambda: yaml.safe_load(Path("_quarto.yml").read_text())["project"]
+# As Quarto does: start, run the project's pre-render (a failure aborts the render), then read the
+# render list again (the pre-render may have made its files).
+before = [entry for entry in config()["render"] if Path(entry).exists()]
+pre = subprocess.run([sys.executable, config()["pre-render"]])
+render_list = config()["render"]
 with log.open("a") as f:
     f.write(json.dumps({{"args": args, "cwd": os.getcwd(), "token": os.environ.get("{token}"),
                         "token_exists": Path(os.environ.get("{token}", "/nonexistent")).is_file(),
-                        "render_list": yaml.safe_load(Path("_quarto.yml").read_text())["project"]["render"],
-                        "cache": cache.read_text() if cache.exists() else None}}) + "\\n")
+                        "render_list": render_list, "present_at_start": before, "pre_render": pre.returncode,
+                        "present_after_pre_render": [e for e in render_list if Path(e).exists()],
+                        "cache": cached}}) + "\\n")
+if pre.returncode:
+    print("ERROR: pre-render script failed", file=sys.stderr)
+    sys.exit(1)
 # Quarto memoises into the project cache: each render adds what it computed.
 cache.parent.mkdir(parents=True, exist_ok=True)
-cache.write_text((cache.read_text() if cache.exists() else "") + args[0] + ";")
-if os.environ.get("FAKE_FAIL") and os.environ["FAKE_FAIL"] in " ".join(args):
+cache.write_text((cached or "") + ",".join(render_list) + ";")
+if os.environ.get("FAKE_FAIL") and os.environ["FAKE_FAIL"] in " ".join(args + render_list):
     print("ERROR: something in the notebook is wrong", file=sys.stderr)
     sys.exit(1)
 if os.environ.get("FAKE_SKIP"):
     sys.exit(0)  # as Quarto does when it takes a notebook for an intermediate file
 fmt = args[args.index("--to") + 1]
-target = args[0]
 out = Path("_output/report")
-if target in (".", "report/site"):
-    (out / "site").mkdir(parents=True, exist_ok=True)
-    for name in ("index", "en"):
-        (out / "site" / f"{{name}}.html").write_text("site from " + os.getcwd())
-if target != "report/site":
-    out.mkdir(parents=True, exist_ok=True)
-    (out / ("index.html" if fmt == "html" else "index.pdf")).write_text(fmt + " from " + os.getcwd())
+for entry in render_list:
+    name = Path(entry).name.split(".")[0]
+    folder = out / "site" if "/site/" in entry else out
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / (name + (".html" if fmt == "html" else ".pdf"))).write_text(fmt + " from " + os.getcwd())
 """
 
 SCRIPT = """import json, os, sys
 sys.path.insert(0, {root!r})
-from analysis.report.render import inside_job
+from analysis.report.render import inside_job, wait_until_released
+released = wait_until_released() if inside_job() else None
 with open(os.environ["FAKE_LOG"], "a") as f:
-    f.write(json.dumps({{"script": "{name}", "inside_job": inside_job(),
+    f.write(json.dumps({{"script": "{name}", "inside_job": inside_job(), "released": released,
                         "outputs": os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")}}) + "\\n")
-sys.exit(int(os.environ.get("FAKE_{upper}_EXIT", "0")))
+sys.exit(1 if released is False else int(os.environ.get("FAKE_{upper}_EXIT", "0")))
 """
 
 
@@ -162,22 +171,32 @@ def test_each_job_reads_its_formats_view_of_the_notebooks(project, tmp_path):
     assert "".join(nbformat.read(str(root / r.REPORT_NOTEBOOK), as_version=4).cells[0].outputs[0]["text"]) == cited
 
 
+def quarto_runs(log: Path) -> dict[str, dict]:
+    """What each stand-in Quarto process recorded, by its render list."""
+    return {",".join(g["render_list"]): g for g in records(log) if "args" in g}
+
+
 def test_render_runs_pre_render_jobs_then_post_render(project):
     root, quarto, log = project
     lines = []
     outputs = r.render(ProjectPaths(root), quarto, jobs=2, log=lines.append)
     got = records(log)
-    assert got[0] == {"script": "_prerender", "inside_job": False, "outputs": ""}
+    scripts = [(g["script"], g["inside_job"], g["released"]) for g in got if "script" in g]
+    # The project's pre-render once here; in each job the copy's pre-render waited and was released.
+    assert scripts.count(("_prerender", False, None)) == 1 and scripts.count(("_prerender", True, True)) == 2
     assert got[-1]["script"] == "_postrender" and got[-1]["inside_job"] is False
     assert set(got[-1]["outputs"].splitlines()) == {str(p) for p in outputs}
-    jobs = {j["args"][-1]: j for j in got[1:-1]}
-    assert sorted(jobs) == ["html", "typst"] and len(got) == 4
-    assert jobs["html"]["args"][0] == "." and jobs["html"]["render_list"] == [
+    jobs = {j["args"][-1]: j for j in got if "args" in j}
+    assert sorted(jobs) == ["html", "typst"] and len(got) == 6
+    assert jobs["html"]["args"] == ["--to", "html"] and jobs["html"]["render_list"] == [
         r.REPORT_NOTEBOOK, "report/site/index.executed.ipynb", "report/site/en.executed.ipynb"]
-    assert jobs["typst"]["args"][0] == r.REPORT_NOTEBOOK and jobs["typst"]["render_list"] == [r.REPORT_NOTEBOOK]
+    assert jobs["typst"]["args"] == ["--to", "typst"] and jobs["typst"]["render_list"] == [r.REPORT_NOTEBOOK]
     for fmt, job in jobs.items():
-        assert job["token"] and job["token_exists"]  # so each job's pre/post-render skip
+        assert job["token"] and job["token_exists"]  # so each job's pre/post-render wait or skip
         assert job["cwd"] != str(root) and not Path(job["cwd"]).exists()  # a copy, gone after
+        # However early Quarto started, the notebooks were there when its pre-render ended.
+        assert job["present_after_pre_render"] == job["render_list"]
+    assert jobs["html"]["token"] != jobs["typst"]["token"]  # each job is released on its own
     assert (root / "_output/report/index.pdf").read_text() == f"typst from {jobs['typst']['cwd']}"  # moved back
     assert (root / "_output/report/index.html").read_text() == f"html from {jobs['html']['cwd']}"
     assert sorted(p.relative_to(root).as_posix() for p in outputs) == [
@@ -187,14 +206,39 @@ def test_render_runs_pre_render_jobs_then_post_render(project):
     assert any("done in" in line and "report, PDF" in line for line in lines)
 
 
+def test_quarto_starts_while_the_pre_render_runs_and_waits_for_it(project, monkeypatch, tmp_path):
+    """The jobs' Quarto processes start at once; their pre-render returns only after the project's
+    pre-render has finished (a slow one here: it sleeps), never before."""
+    root, quarto, log = project
+    slow = root / "report/_prerender.py"
+    slow.write_text("import time, os, sys\n"
+                    "from pathlib import Path\n"
+                    "sys.path.insert(0, " + repr(str(ROOT)) + ")\n"
+                    "from analysis.report.render import inside_job, wait_until_released\n"
+                    "log = Path(os.environ['FAKE_LOG'])\n"
+                    "if inside_job():\n"
+                    "    with log.open('a') as f: f.write('{\"job_waiting\": %r}\\n' % time.time())\n"
+                    "    ok = wait_until_released()\n"
+                    "    with log.open('a') as f: f.write('{\"job_released\": %r}\\n' % time.time())\n"
+                    "    sys.exit(0 if ok else 1)\n"
+                    "time.sleep(1.5)\n"
+                    "with log.open('a') as f: f.write('{\"pre_render_done\": %r}\\n' % time.time())\n")
+    r.render(ProjectPaths(root), quarto, jobs=2, log=lambda _: None)
+    got = records(log)
+    done = next(g["pre_render_done"] for g in got if "pre_render_done" in g)
+    waiting = [g["job_waiting"] for g in got if "job_waiting" in g]
+    released = [g["job_released"] for g in got if "job_released" in g]
+    assert len(waiting) == 2 and max(waiting) < done, "both Quarto processes were up before the pre-render ended"
+    assert len(released) == 2 and min(released) >= done
+
+
 def test_render_html_only(project):
     root, quarto, log = project
     r.render(ProjectPaths(root), quarto, "html", jobs=2, log=lambda _: None)
     assert not (root / "_output/report/index.pdf").exists()
-    jobs = records(log)[1:-1]
-    assert sorted((j["args"][0], tuple(j["render_list"])) for j in jobs) == [
-        (r.REPORT_NOTEBOOK, (r.REPORT_NOTEBOOK,)),
-        ("report/site", ("report/site/index.executed.ipynb", "report/site/en.executed.ipynb"))]
+    assert sorted(quarto_runs(log)) == ["report/index.executed.ipynb",
+                                        "report/site/index.executed.ipynb,report/site/en.executed.ipynb"]
+    assert all(g["args"] == ["--to", "html"] for g in quarto_runs(log).values())
     assert (root / "_output/report/site/en.html").is_file()
 
 
@@ -205,13 +249,33 @@ def test_quarto_exiting_0_without_writing_fails_the_render(project, monkeypatch)
         r.render(ProjectPaths(root), quarto, "typst", log=lambda _: None)
 
 
-def test_a_failing_pre_render_renders_nothing(project, monkeypatch):
+def test_a_failing_pre_render_stops_the_waiting_jobs_and_renders_nothing(project, monkeypatch):
     root, quarto, log = project
     monkeypatch.setenv("FAKE_PRE_EXIT", "1")
     with pytest.raises(r.RenderError, match="pre-render .* failed"):
         r.render(ProjectPaths(root), quarto, log=lambda _: None)
-    assert [g.get("script") for g in records(log)] == ["_prerender"]
+    got = records(log)
+    assert [(g["script"], g["inside_job"], g["released"]) for g in got if "script" in g][0] in (
+        ("_prerender", False, None), ("_prerender", True, False))
+    assert sorted(g["released"] for g in got if g.get("inside_job")) == [False, False], "both jobs were stopped"
+    assert all(g["pre_render"] == 1 for g in got if "args" in g) and len([g for g in got if "args" in g]) == 2
+    assert "_postrender" not in [g.get("script") for g in got]
     assert not (root / "_output").exists()
+
+
+def test_a_job_whose_render_is_gone_stops_waiting(tmp_path, monkeypatch):
+    token = tmp_path / "token"
+    gone = __import__("subprocess").run([sys.executable, "-c", "import os; print(os.getpid())"],
+                                        capture_output=True, text=True).stdout.strip()
+    r.set_token(token, f"{r.WAIT} {gone}")
+    monkeypatch.setenv(r.TOKEN_ENV, str(token))
+    assert r.wait_until_released() is False, "the process that would release it has ended"
+    r.set_token(token, r.GO)
+    assert r.wait_until_released() is True
+    r.set_token(token, r.STOP)
+    assert r.wait_until_released() is False
+    token.unlink()
+    assert r.wait_until_released() is False
 
 
 def test_a_failing_job_names_itself_shows_quarto_and_skips_post_render(project, monkeypatch):
@@ -241,24 +305,25 @@ def test_each_job_keeps_its_quarto_cache_for_the_next_render(project, monkeypatc
     kept cache as it was."""
     root, quarto, log = project
     paths = ProjectPaths(root)
+    report, site = r.REPORT_NOTEBOOK, "report/site/index.executed.ipynb,report/site/en.executed.ipynb"
     r.render(paths, quarto, "html", log=lambda _: None)
-    first = {g["args"][0]: g["cache"] for g in records(log) if "args" in g}
-    assert first == {r.REPORT_NOTEBOOK: None, r.SITE_PAGES: None}
+    first = {k: g["cache"] for k, g in quarto_runs(log).items()}
+    assert first == {report: None, site: None}
     kept = {job.name: r.job_cache(job, paths) for job in r.plan("html")}
     assert kept["report, HTML"] == root / "build/quarto-cache/report-html"
-    assert (kept["report, HTML"] / "kv").read_text() == r.REPORT_NOTEBOOK + ";"
-    assert (kept["site pages, HTML"] / "kv").read_text() == r.SITE_PAGES + ";"
+    assert (kept["report, HTML"] / "kv").read_text() == report + ";"
+    assert (kept["site pages, HTML"] / "kv").read_text() == site + ";"
 
     log.write_text("")
     r.render(paths, quarto, "html", log=lambda _: None)
-    second = {g["args"][0]: g["cache"] for g in records(log) if "args" in g}
-    assert second == {r.REPORT_NOTEBOOK: r.REPORT_NOTEBOOK + ";", r.SITE_PAGES: r.SITE_PAGES + ";"}
+    second = {k: g["cache"] for k, g in quarto_runs(log).items()}
+    assert second == {report: report + ";", site: site + ";"}
 
     monkeypatch.setenv("FAKE_FAIL", "report/site")
     with pytest.raises(r.RenderError):
         r.render(paths, quarto, "html", log=lambda _: None)
-    assert (kept["site pages, HTML"] / "kv").read_text() == (r.SITE_PAGES + ";") * 2  # the failed run's is dropped
-    assert (kept["report, HTML"] / "kv").read_text() == (r.REPORT_NOTEBOOK + ";") * 3
+    assert (kept["site pages, HTML"] / "kv").read_text() == (site + ";") * 2  # the failed run's is dropped
+    assert (kept["report, HTML"] / "kv").read_text() == (report + ";") * 3
     assert sorted(p.name for p in (root / "build/quarto-cache").iterdir()) == ["report-html", "site-pages-html"]
 
 
@@ -269,14 +334,23 @@ def test_one_job_at_a_time_gives_the_same_files(project):
 
 
 def test_the_project_scripts_skip_inside_a_job(tmp_path):
-    """The real report/_prerender.py and _postrender.py do nothing when the token names a file."""
+    """The real report/_prerender.py and _postrender.py do nothing of their own in a job: the
+    pre-render passes once the job is released and fails, saying why, once it is stopped."""
     import subprocess  # noqa: PLC0415
 
     token = tmp_path / "token"
-    token.write_text("1")
     env = dict(os.environ, **{r.TOKEN_ENV: str(token)})
-    for script in (r.PRE_RENDER, r.POST_RENDER):
-        done = subprocess.run([sys.executable, str(ROOT / script)], cwd=tmp_path, env=env,
+
+    def run(script):
+        return subprocess.run([sys.executable, str(ROOT / script)], cwd=tmp_path, env=env,
                               capture_output=True, text=True, timeout=120)
+
+    r.set_token(token, r.GO)
+    for script in (r.PRE_RENDER, r.POST_RENDER):
+        done = run(script)
         assert done.returncode == 0, done.stderr
         assert "build:" not in done.stderr and "execute" not in done.stderr and "remote" not in done.stdout
+    r.set_token(token, r.STOP)
+    done = run(r.PRE_RENDER)
+    assert done.returncode == 1 and "stopped this Quarto process before it rendered" in done.stderr
+    assert "build:" not in done.stderr
