@@ -4,7 +4,7 @@ run so that a slower minute slows both, and where the report's own time goes. "T
 `boston-report render` (one pre-render, the Quarto jobs side by side: analysis/report/render.py);
 plain `quarto render` (one document and format after another) is timed once more for the record.
 
-    PATH=<quarto>/bin:$PATH .venv/bin/python benchmarks/bench_render.py [--runs N] [--floor-only]
+    PATH=<quarto>/bin:$PATH .venv/bin/python benchmarks/bench_render.py [--runs N] [--floor-only] [--only TEXT]
 
 Each document is executed once, by the pre-render, for every format (analysis/report/execute.py),
 and reused while nothing it depends on changed. The report is timed both ways:
@@ -103,7 +103,7 @@ def alternate(a: list[str], b: list[str], runs: int, b_cwd: Path, before=None) -
     return ta, tb
 
 
-def floor_rows(runs: int) -> list[tuple[str, float]]:
+def floor_rows(runs: int, only: str | None = None) -> list[tuple[str, float]]:
     import tempfile  # noqa: PLC0415
 
     rows = []
@@ -120,12 +120,15 @@ def floor_rows(runs: int) -> list[tuple[str, float]]:
                  # Quarto's own order (what `quarto render` at the root does): no target, for the record.
                  ("HTML + PDF, plain quarto render, execution reused", ["quarto", "render"], both, None, None)]
         for label, full_cmd, bare_cmd, target, before in cases:
+            if only and only not in label:
+                continue
             subprocess.run(["quarto", "render"], cwd=ROOT, env=ENV, check=True, capture_output=True)  # executed, as after a render
             full, floor = alternate(full_cmd, bare_cmd, runs, bare, before)
             ratios = [f / b for f, b in zip(full, floor)]
             rows += [(f"report, {label}", statistics.median(full)), (f"bare project, {label.split(',')[0]}", statistics.median(floor))]
             print(f"{label}: report {[round(t, 1) for t in full]} s, bare {[round(t, 1) for t in floor]} s, "
-                  f"median ratio {statistics.median(ratios):.2f}" + (f" (target ≤ {target})" if target else ""), flush=True)
+                  f"median ratio {statistics.median(ratios):.2f} (pairs {min(ratios):.2f}–{max(ratios):.2f})"
+                  + (f" (target ≤ {target})" if target else ""), flush=True)
     return rows
 
 
@@ -133,12 +136,13 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--floor-only", action="store_true", help="only the report against the bare project")
+    p.add_argument("--only", help="only the cases whose label holds this text (e.g. 'HTML only, execution reused')")
     args = p.parse_args()
     runs = args.runs
     if shutil.which("quarto") is None:
         sys.exit("quarto is not on PATH")
     if args.floor_only:
-        for label, seconds in floor_rows(runs):
+        for label, seconds in floor_rows(runs, args.only):
             print(f"{label:<28}  {seconds:6.2f} s")
         return
     cli = [sys.executable, "-m", "analysis.cli"]
@@ -148,7 +152,7 @@ def main() -> None:
             ("pre-render build, no-op", median([*cli, "build"], runs)),
             ("execute every document once (one kernel)", median(execute, runs, before=forget_executions)),
             ("reuse the executions (nothing changed)", median(execute, runs))]
-    rows += floor_rows(runs)
+    rows += floor_rows(runs, args.only)
     width = max(len(r[0]) for r in rows)
     for label, seconds in rows:
         print(f"{label:<{width}}  {seconds:6.2f} s")
