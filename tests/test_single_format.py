@@ -66,6 +66,11 @@ def test_what_cannot_be_paired_up_with_certainty_stays_for_quarto(text):
     assert sf.view(text, "html") == text
 
 
+def test_the_pdf_keeps_a_code_blocks_literal_text():
+    code = "````md\n```{=html}\n<b>shown as text</b>\n```\n`<i>x</i>`{=html}\n````"
+    assert sf.view(code + "\n\n`<br>`{=html}끝", "typst") == code + "\n\n끝"
+
+
 def test_nested_divs_go_whole():
     text = '::: {.content-visible unless-format="html"}\n::: {.callout-note}\nx\n:::\ny\n:::\nafter'
     assert sf.view(text, "html") == "after"

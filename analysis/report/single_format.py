@@ -37,7 +37,7 @@ ANY_DIV_OPEN = re.compile(r"^:{3,}[ \t]*\S")
 DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
 CODE_FENCE = re.compile(r"^(`{3,}|~{3,})")
 BACKTICKS = re.compile(r"`+")
-RAW_HTML_BLOCK = re.compile(r"^```\{=html\}\n.*?^```[ \t]*\n?", re.MULTILINE | re.DOTALL)
+RAW_HTML_FENCE = "```{=html}"  # how charts.html_and_png opens a chart's raw block
 RENDERED_TYPES = ("text/markdown",)  # Quarto shows text/markdown where there is one; text/plain is its fallback
 
 
@@ -143,9 +143,10 @@ def drop_hidden_divs(text: str, fmt: str) -> str:
     i = 0
     while i < len(lines):
         fence = CODE_FENCE.match(lines[i])
-        if fence:  # a code block's lines are literal
+        if fence:  # a code block's lines are literal, up to a closing fence (no info string)
+            closing = re.compile(re.escape(fence.group(1)[0]) + "{" + str(len(fence.group(1))) + r",}[ \t]*$")
             i += 1
-            while i < len(lines) and not lines[i].startswith(fence.group(1)):
+            while i < len(lines) and not closing.match(lines[i]):
                 i += 1
             i += 1
             continue
@@ -168,12 +169,13 @@ def drop_hidden_divs(text: str, fmt: str) -> str:
 
 
 def drop_raw_html(text: str) -> str:
-    """``text`` without raw-HTML blocks and spans, which every format but HTML drops."""
-    text = RAW_HTML_BLOCK.sub("", text)
+    """``text`` without raw-HTML blocks and spans, which every format but HTML drops (a code
+    block's text is literal and stays)."""
     parts, at = [], 0
     for block in FENCED.finditer(text):
-        parts += [RAW_SPAN.sub("", text[at:block.start()]), block.group(0)]
-        at = block.end()
+        raw = block.group(0).startswith(RAW_HTML_FENCE + "\n")
+        parts += [RAW_SPAN.sub("", text[at:block.start()]), "" if raw else block.group(0)]
+        at = block.end() + (1 if raw and text[block.end():block.end() + 1] == "\n" else 0)
     return "".join(parts) + RAW_SPAN.sub("", text[at:])
 
 
