@@ -127,8 +127,10 @@ def test_every_output_quarto_renders_is_detached_and_the_fallback_text_is_not():
     held = pl.detach_notebook(nb, SALT)
     assert len(held) == 3, "the same payloads in three places are held once"
     printed, shown, prose = nb.cells
-    for text in (printed.outputs[0]["text"], shown.outputs[0]["data"]["text/markdown"],
-                 prose.metadata["user_expressions"][0]["result"]["data"]["text/markdown"]):
+    assert isinstance(shown.outputs[0]["data"]["text/markdown"], list), "a field keeps its shape (lines)"
+    for field in (printed.outputs[0]["text"], shown.outputs[0]["data"]["text/markdown"],
+                  prose.metadata["user_expressions"][0]["result"]["data"]["text/markdown"]):
+        text = "".join(field)
         assert TRICKY not in text and pl.attach_text(text, held, "p") == chapter_output()
     assert shown.outputs[0]["data"]["text/plain"] == chapter_output(), "Quarto shows text/plain only without Markdown"
 

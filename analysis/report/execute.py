@@ -14,8 +14,8 @@ documents' sources, the ``analysis`` package, the clean data and its validation 
 dependencies, the edition (date, commit, uncommitted changes) and the ``BOSTON_REPORT_*`` settings.
 A change to any of them executes again; so does ``BOSTON_REPORT_FORCE=1`` (``render --force``).
 
-Before an executed notebook is written, its bulky HTML payloads (chart specs, CSV data URIs) are
-replaced by tokens bound to those inputs and kept in its metadata; the post-render puts them back
+Before an executed notebook is written, its bulky HTML payloads (chart specs, CSV data URIs,
+raw-HTML spans) are replaced by tokens bound to those inputs and kept in its metadata; the post-render puts them back
 into the HTML pages (analysis/report/payloads.py says why and how).
 """
 

@@ -107,6 +107,16 @@ def _detach_specs(text: str, salt: str, payloads: dict[str, str]) -> str:
     return "".join(parts) + text[at:]
 
 
+def fenced_chunks(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into its fenced blocks (code or raw, True) and the Markdown between them
+    (False), in order: what is inside a fence is literal or raw, never Markdown to rewrite."""
+    chunks, at = [], 0
+    for block in FENCED.finditer(text):
+        chunks += [(text[at:block.start()], False), (block.group(0), True)]
+        at = block.end()
+    return chunks + [(text[at:], False)]
+
+
 def _detach_raw_spans(text: str, salt: str, payloads: dict[str, str]) -> str:
     """Each raw-HTML span outside fenced blocks as ``<!--token-->`` (its CSV link, if any, already
     a token: it is put back first)."""
@@ -115,34 +125,42 @@ def _detach_raw_spans(text: str, salt: str, payloads: dict[str, str]) -> str:
         payloads[token] = match.group(1)
         return RAW_SPAN_TOKEN.format(token=token)
 
-    parts, at = [], 0
-    for block in FENCED.finditer(text):
-        parts += [RAW_SPAN.sub(span, text[at:block.start()]), block.group(0)]
-        at = block.end()
-    return "".join(parts) + RAW_SPAN.sub(span, text[at:])
+    return "".join(chunk if fenced else RAW_SPAN.sub(span, chunk) for chunk, fenced in fenced_chunks(text))
 
 
-def _detach_fields(holder: dict, fields, salt: str, payloads: dict[str, str]) -> None:
-    for field in fields:
+def map_rendered(nb, change: Callable[[str], str], *, prose: bool = False) -> None:
+    """Replace, in place, every text of an executed notebook that Quarto renders by ``change(text)``:
+    printed text (an ``output: asis`` cell's Markdown), displayed Markdown and HTML, inline
+    expressions' results and, with ``prose``, the Markdown cells. Each field keeps its shape: a
+    notebook file holds multi-line text as a list of lines, and Quarto reads a cell's source only
+    in that shape (a plain string loses its line breaks)."""
+    def apply(holder: dict, field: str) -> None:
         if field in holder:
             value = holder[field]
-            text = "".join(value) if isinstance(value, list) else value
-            holder[field] = detach_text(text, salt, payloads)
+            if isinstance(value, list):
+                holder[field] = change("".join(value)).splitlines(keepends=True)
+            else:
+                holder[field] = change(value)
+
+    for cell in nb.get("cells", []):
+        if prose and cell.get("cell_type") == "markdown":
+            apply(cell, "source")
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                apply(out, "text")
+            else:
+                for field in RENDERED_TYPES:
+                    apply(out.get("data", {}), field)
+        for expression in cell.get("metadata", {}).get("user_expressions", []) or []:
+            for field in RENDERED_TYPES:
+                apply(expression.get("result", {}).get("data", {}), field)
 
 
 def detach_notebook(nb, salt: str) -> dict[str, str]:
-    """Replace the payloads in every rendered output of an executed notebook, in place: display
-    outputs, printed text (an ``output: asis`` cell's Markdown) and inline expressions' results.
-    Returns token -> payload."""
+    """Replace the payloads in every rendered output of an executed notebook, in place (the
+    Markdown cells are the authors' text: nothing to hold apart). Returns token -> payload."""
     payloads: dict[str, str] = {}
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                _detach_fields(out, ("text",), salt, payloads)
-            else:
-                _detach_fields(out.get("data", {}), RENDERED_TYPES, salt, payloads)
-        for expression in cell.get("metadata", {}).get("user_expressions", []) or []:
-            _detach_fields(expression.get("result", {}).get("data", {}), RENDERED_TYPES, salt, payloads)
+    map_rendered(nb, lambda text: detach_text(text, salt, payloads))
     return payloads
 
 

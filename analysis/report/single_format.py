@@ -27,7 +27,7 @@ import os
 import re
 from pathlib import Path
 
-from analysis.report.payloads import FENCED, RAW_SPAN
+from analysis.report.payloads import RAW_SPAN, fenced_chunks, map_rendered
 
 FORMATS = ("html", "typst")  # the formats this module knows Quarto's answer for
 _CONDITION = r'\{\.content-visible (?P<kind>when|unless)-format="(?P<format>[a-z0-9]+)"\}'
@@ -38,7 +38,6 @@ DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
 CODE_FENCE = re.compile(r"^(`{3,}|~{3,})")
 BACKTICKS = re.compile(r"`+")
 RAW_HTML_FENCE = "```{=html}"  # how charts.html_and_png opens a chart's raw block
-RENDERED_TYPES = ("text/markdown",)  # Quarto shows text/markdown where there is one; text/plain is its fallback
 
 
 def hidden(kind: str, named: str, fmt: str) -> bool:
@@ -169,14 +168,18 @@ def drop_hidden_divs(text: str, fmt: str) -> str:
 
 
 def drop_raw_html(text: str) -> str:
-    """``text`` without raw-HTML blocks and spans, which every format but HTML drops (a code
-    block's text is literal and stays)."""
-    parts, at = [], 0
-    for block in FENCED.finditer(text):
-        raw = block.group(0).startswith(RAW_HTML_FENCE + "\n")
-        parts += [RAW_SPAN.sub("", text[at:block.start()]), "" if raw else block.group(0)]
-        at = block.end() + (1 if raw and text[block.end():block.end() + 1] == "\n" else 0)
-    return "".join(parts) + RAW_SPAN.sub("", text[at:])
+    """``text`` without raw-HTML blocks (and the line break after one) and spans, which every
+    format but HTML drops (a code block's text is literal and stays)."""
+    parts, dropped = [], False
+    for chunk, fenced in fenced_chunks(text):
+        if fenced and chunk.startswith(RAW_HTML_FENCE + "\n"):
+            dropped = True
+            continue
+        if not fenced:
+            chunk = RAW_SPAN.sub("", chunk[1:] if dropped and chunk.startswith("\n") else chunk)
+        parts.append(chunk)
+        dropped = False
+    return "".join(parts)
 
 
 def view(text: str, fmt: str) -> str:
@@ -185,36 +188,13 @@ def view(text: str, fmt: str) -> str:
     return text if fmt == "html" else drop_raw_html(text)
 
 
-def _apply(holder: dict, field: str, fmt: str) -> None:
-    """Replace one text field by its view, in the shape it had: a notebook file holds multi-line
-    text as a list of lines, and Quarto reads a cell's source only in that shape (a plain string
-    loses its line breaks)."""
-    if field in holder:
-        value = holder[field]
-        if isinstance(value, list):
-            holder[field] = view("".join(value), fmt).splitlines(keepends=True)
-        else:
-            holder[field] = view(value, fmt)
-
-
 def for_format(nb: dict, fmt: str) -> dict:
     """A copy of an executed notebook (as JSON) as ``fmt`` reads it: its Markdown cells, printed
     text, displayed Markdown and inline results."""
     if fmt not in FORMATS:
         raise ValueError(f"no single-format view for {fmt!r} (known: {', '.join(FORMATS)})")
     nb = copy.deepcopy(nb)
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            _apply(cell, "source", fmt)
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                _apply(out, "text", fmt)
-            else:
-                for field in RENDERED_TYPES:
-                    _apply(out.get("data", {}), field, fmt)
-        for expression in cell.get("metadata", {}).get("user_expressions", []) or []:
-            for field in RENDERED_TYPES:
-                _apply(expression.get("result", {}).get("data", {}), field, fmt)
+    map_rendered(nb, lambda text: view(text, fmt), prose=True)
     return nb
 
 
