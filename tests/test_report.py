@@ -6,50 +6,19 @@ import os
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from analysis.report import qmd
 from analysis.report.execute import SOURCES, notebook_path
 from analysis.report.target import EXECUTING_ENV
 from analysis.report.data import load
 
-from conftest import ROOT
+from conftest import REPORT, ROOT, chart_markdown, chart_specs, notebook_for  # noqa: F401 - shared fixtures
 
-REPORT = ROOT / "report"
 INDEX = REPORT / "index.qmd"
 # Every document the project renders (the report and the site's pages: landing, English summary),
 # as its source: the project renders their executed notebooks (see test_execute).
 DOCUMENTS = SOURCES
-
-
-def notebook_for(path: Path) -> tuple[nbformat.NotebookNode, list[qmd.Cell]]:
-    executable = [c for c in qmd.cells(path) if c.kind in ("code", "inline")]
-    nb = nbformat.v4.new_notebook()
-    for c in executable:
-        # An inline expression runs as Quarto runs it: evaluated after the cells before it.
-        source = c.source if c.kind == "code" else f"__inline = ({c.source})\nprint(type(__inline).__name__ + '|' + str(__inline))"
-        nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"qmd": f"{c.file}:{c.line}"}))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb, executable
-
-
-@pytest.fixture(scope="module")
-def executed():
-    # The data-quality appendix reads the last validation summary, as after Quarto's pre-render.
-    from analysis.pipeline import validate_published
-
-    assert validate_published().success
-    nb, executable = notebook_for(INDEX)
-    # As the pre-render executes the report: once, for every format (the kernel inherits the marker).
-    before = os.environ.get(EXECUTING_ENV)
-    os.environ[EXECUTING_ENV] = "1"
-    try:
-        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(REPORT)}}).execute()
-    finally:
-        os.environ.pop(EXECUTING_ENV) if before is None else os.environ.__setitem__(EXECUTING_ENV, before)
-    return nb, executable
 
 
 @pytest.mark.slow
@@ -85,27 +54,6 @@ def test_a_bare_inline_figure_is_caught(tmp_path):
     with pytest.raises(ValueError, match="holds the figure '74,256'"):
         prov.label("고용 74,256명")
     assert type(prov.label("2024년 보스턴")).__name__ == "Label"
-
-
-def chart_markdown(cell) -> str:
-    """A figure cell's one output: Markdown holding the chart's raw HTML and its PNG."""
-    return next(o["data"]["text/markdown"] for o in cell.outputs if o.output_type in ("display_data", "execute_result")
-                and "text/markdown" in o["data"])
-
-
-def chart_specs(executed) -> list[tuple[qmd.Cell, dict]]:
-    """The Vega-Lite spec of every figure cell, as embedded in its HTML output."""
-    import json
-
-    nb, executable = executed
-    out = []
-    for cell, src in zip(nb.cells, executable):
-        if not src.options.get("label", "").startswith("fig-"):
-            continue
-        html = chart_markdown(cell)
-        spec = json.loads(re.search(r"(?:vegaEmbed|bostonChart)\(\"#[\w-]+\", (\{.*\}), \{\"actions\"", html, re.S).group(1).replace("<\\/", "</"))
-        out.append((src, spec))
-    return out
 
 
 @pytest.mark.slow

@@ -129,6 +129,9 @@
       });
     }
     return once().then(function (result) {
+      // The drawn chart (its Vega view and compiled spec), for the output check that reads back
+      // what every chart draws (analysis/checks/chart-read.js).
+      el.bostonResult = result;
       el.setAttribute("data-boston-fit", "done");
       el.setAttribute("data-boston-fit-attempts", String(attempt));
       return result;

@@ -62,7 +62,8 @@ def register_theme() -> None:
         return alt.theme.ThemeConfig(house_theme())
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """Let vl-convert draw Korean glyphs in the PNGs (Debian's Noto CJK fonts)."""
     import vl_convert as vlc  # noqa: PLC0415
 
     for folder in FONT_DIRS:
@@ -160,7 +161,7 @@ def _display_unvalidated(chart, *args, **kwds):
 def setup() -> None:
     """Call once at the top of the report: theme, fonts, renderer."""
     register_theme()
-    _register_fonts()
+    register_fonts()
     alt.renderers.register(RENDERER_NAME, html_and_png)
     alt.renderers.enable(RENDERER_NAME)
     if rendering():

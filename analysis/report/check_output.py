@@ -333,6 +333,7 @@ def expected_from_project(root: Path) -> dict:
         "charts": sum(1 for c in cells if c.kind == "code" and c.options.get("label", "").startswith("fig-")),
         "margin_x": length_pt(margin["x"]),
         "margin_y": length_pt(margin["y"]),
+        "clean": root / "data" / "clean",
     }
 
 
@@ -346,6 +347,30 @@ def run_checks(html: Path | None, pdf: Path | None, expected: dict, chromium: st
     if pdf is not None and pdf.exists():
         f.extend(check_pdf(pdf, claim_ids=expected["claim_ids"], source_ids=expected["source_ids"], charts=expected["charts"],
                            margin_x=expected["margin_x"], margin_y=expected["margin_y"]))
+    if html is not None and html.exists() and chromium is not None:
+        f.extend(check_charts_drawn(html, expected["clean"], chromium))
+    if html is not None and html.exists() and pdf is not None and pdf.exists():
+        from analysis.checks.pdf_charts import check_pdf_charts  # noqa: PLC0415
+
+        f.extend(check_pdf_charts(html, pdf))
+    return f
+
+
+def check_charts_drawn(html: Path, clean: Path, chromium: str) -> Findings:
+    """Every chart of the report, at desktop and phone width, read back from the browser and
+    compared with the clean tables (analysis/checks/charts.py)."""
+    from analysis.checks.browser import BrowserError, read_pages_isolated  # noqa: PLC0415
+    from analysis.checks.chart_expectations import FIGURES  # noqa: PLC0415
+    from analysis.checks.charts import check_reading  # noqa: PLC0415
+
+    f = Findings()
+    try:
+        readings = read_pages_isolated([html.resolve().as_uri()], chromium=chromium)
+    except BrowserError as exc:
+        f.problems.append(f"{html.name}: the charts could not be read back: {exc}")
+        return f
+    for reading in readings:
+        f.extend(check_reading(reading, clean, name=html.name, required=tuple(FIGURES)))
     return f
 
 

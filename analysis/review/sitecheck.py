@@ -437,6 +437,10 @@ def check_site(site: Path, clean: Path, chromium: str | None, prefix: str = PREF
             f.problems.append("Chromium not found (set CHROMIUM or install Debian's chromium): the pages were not opened")
         else:
             f.extend(check_browser(server, static.pages, chromium))
+    if chromium is not None:
+        from analysis.checks.site_charts import check_site_charts  # noqa: PLC0415
+
+        f.extend(check_site_charts(site, clean, chromium))
     return f
 
 
