@@ -80,6 +80,8 @@ def test_ma_per_deal_is_value_over_deals(t):
     ind = t["indicators"]
     year = investment.ma_year(ind)
     frame = investment.ma_frame(ind, year)
+    # One row per bar: two rows under one bar are stacked by Vega-Lite, drawing it at twice its value.
+    assert frame.groupby(["metric", "label"]).size().eq(1).all(), frame[["metric", "label", "value"]]
     pref = ind[ind["preferred"] & (ind["year"] == year)]
     for country in ("미국", "한국"):
         value = pref[(pref["series_id"] == "pharma_bio_ma_value_kpmg") & (pref["entity"] == country)]["value"].iloc[0]

@@ -127,15 +127,18 @@ def _ma_rows(ind: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def ma_frame(ind: pd.DataFrame, year: int) -> pd.DataFrame:
-    """M&A value (US$ bn) and value per deal (US$ M) by country: two panels, the same two bars."""
+    """M&A value (US$ bn) and value per deal (US$ M) by country: two panels, the same two bars.
+    One row per bar: a bar drawn from two rows would be stacked to twice its value. The per-deal
+    bar is the value row with the computed figure (its printed form says from what); the deals row
+    it rests on is cited in the chart's source line and the table below it."""
     rows = _ma_rows(ind, year)
     parts = []
     for country, g in rows.groupby("entity"):
         v = g[g["series_id"] == "pharma_bio_ma_value_kpmg"].iloc[0]
         d = g[g["series_id"] == "pharma_bio_ma_deals_kpmg"].iloc[0]
         parts.append(v.to_frame().T.assign(metric="거래 규모", label=country, value=float(v["value"]) / 1e9))
-        parts.append(pd.DataFrame([v, d]).assign(metric="건당 규모", label=country, value=float(v["value"]) / float(d["value"]) / 1e6,
-                                                  value_as_published=f"{v['value_as_published']} ÷ {d['value_as_published']}"))
+        parts.append(v.to_frame().T.assign(metric="건당 규모", label=country, value=float(v["value"]) / float(d["value"]) / 1e6,
+                                           value_as_published=f"{v['value_as_published']} ÷ {d['value_as_published']}"))
     return pd.concat(parts, ignore_index=True)
 
 
