@@ -219,3 +219,35 @@ def test_a_pdf_image_from_another_spec_fails(tmp_path, executed):
     assert check_pdf_charts(html, tmp_path / "same.pdf").problems == []
     problems = check_pdf_charts(html, tmp_path / "other.pdf").problems
     assert len(problems) == 1 and "the image for fig-ipo-share is not its HTML spec drawn for print" in problems[0]
+
+
+@pytest.mark.slow
+def test_the_sites_chart_pages_are_read_back_against_their_own_data(tmp_path, executed):
+    """check-site's pass: the report and the current edition against data/clean/ (a doubled bar
+    fails), an archived edition against its own data zip, reported but never failing (it is never
+    rewritten)."""
+    import zipfile
+
+    from analysis.checks.site_charts import check_site_charts
+    from analysis.report.vegabundle import vega_bundle_script
+
+    chromium = needs_chromium()
+    specs = {src.options["label"]: spec for src, spec in chart_specs(executed)}
+    defects, _ = seeded(specs)
+    doubled = [(fid, dict(defects)["fig-ma"] if fid == "fig-ma" else spec) for fid, spec in specs.items()]
+    bundle = vega_bundle_script()
+    site = tmp_path / "site"
+    for folder, charts, data in (("report", list(specs.items()), None), ("editions/2026-01-01", doubled, "current"),
+                                 ("editions/2025-01-01", doubled, "archived")):
+        (site / folder).mkdir(parents=True)
+        chart_page(site / folder / "index.html", bundle, charts)
+        if data:
+            with zipfile.ZipFile(site / folder / "boston-report-data.zip", "w") as z:
+                for csv in sorted(CLEAN.glob("*.csv")):
+                    body = csv.read_bytes() + (b"\n" if data == "archived" and csv.name == "claims.csv" else b"")
+                    z.writestr(f"boston-report-data/{csv.name}", body)
+    result = check_site_charts(site, CLEAN, chromium)
+    problems = "\n".join(result.problems)
+    assert "editions/2026-01-01/index.html at 1280 px: fig-ma, panel 2 (건당 규모): bar 미국" in problems
+    assert all(p.startswith("editions/2026-01-01/index.html at ") and "fig-ma" in p for p in result.problems), problems
+    assert any(n.startswith("archived, never rewritten: editions/2025-01-01/index.html at 390 px: fig-ma") for n in result.notes)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from analysis.checks.browser import Reading
 from analysis.checks.chart_expectations import Cat, Mark, Num, Tables, expected
-from analysis.report.check_output import Findings
+from analysis.checks.findings import Findings
 
 CUT = "…"  # an axis label cut to fit (the full text is in the tooltip)
 PX = 1.0  # how far (in pixels) a drawn position may be from the data's: none, but for rounding

@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from analysis.report.check_output import Findings
+from analysis.checks.findings import Findings
 
 CHART_CALL = re.compile(r'bostonChart\("#[A-Za-z0-9_-]+", ')
 FIGURE_ID = re.compile(r'\sid="(fig-[A-Za-z0-9_-]+)"')

@@ -21,30 +21,17 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from analysis.checks.findings import Findings, print_findings  # noqa: F401 - the checks' one result type
 from analysis.report.offline import remote_resources
 
 KOREAN_FONT = "NotoSansCJKkr"
 NOTDEF = "(cid:0)"
 POINTS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 TOLERANCE_PT = 3.0  # glyph boxes reach a little past the text block (ascenders, italics)
-
-
-@dataclass
-class Findings:
-    """What one check found; ``problems`` fail the build, ``notes`` describe what was checked."""
-
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def extend(self, other: "Findings") -> None:
-        self.problems += other.problems
-        self.notes += other.notes
 
 
 def length_pt(value: str) -> float:
@@ -372,16 +359,6 @@ def check_charts_drawn(html: Path, clean: Path, chromium: str) -> Findings:
     for reading in readings:
         f.extend(check_reading(reading, clean, name=html.name, required=tuple(FIGURES)))
     return f
-
-
-def print_findings(command: str, findings: Findings) -> int:
-    """Notes, then problems, then the verdict, on stderr; the exit status (1 on any problem)."""
-    for note in findings.notes:
-        print(f"{command}: {note}", file=sys.stderr)
-    for problem in findings.problems:
-        print(f"{command}: FAIL {problem}", file=sys.stderr)
-    print(f"{command}: {'FAILED' if findings.problems else 'ok'} ({len(findings.problems)} problem(s))", file=sys.stderr)
-    return 1 if findings.problems else 0
 
 
 def main(root: Path, html: Path | None, pdf: Path | None) -> int:
