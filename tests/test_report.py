@@ -66,14 +66,15 @@ def test_every_chapter_cell_runs_without_error(executed):
 @pytest.mark.slow
 def test_every_inline_figure_carries_its_provenance(executed):
     """An inline expression is a cited figure (provenance.cite), a label that holds no figure
-    (provenance.label) or a number about the build itself (provenance.meta): never a bare value."""
+    (provenance.label, or provenance.basis naming a figure's definition) or a number about the build
+    itself (provenance.meta): never a bare value."""
     nb, executable = executed
     for cell, source in zip(nb.cells, executable):
         if source.kind != "inline":
             continue
         text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
         kind, _, value = text.partition("|")
-        assert kind in ("Cited", "Label", "Meta"), (
+        assert kind in ("Cited", "Label", "Named", "Meta"), (
             f"{source.file}:{source.line}: inline `{source.source}` is a {kind}: wrap a figure in cite(text, rows), a name in label()")
         assert value.strip() and not re.search(r"\bnan\b|<NA>", value), f"{source.file}:{source.line}: {value!r}"
 
@@ -233,3 +234,4 @@ def test_one_quarto_project_at_the_root_renders_the_report():
         assert (ROOT / doc).exists() and doc.startswith("report/"), doc
     site_pages = [d for d in SOURCES if d.startswith("report/site/")]
     assert site_pages and all("typst" not in qmd.document_config(ROOT, d)["format"] for d in site_pages), "site pages are HTML only"
+
