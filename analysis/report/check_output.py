@@ -342,7 +342,10 @@ def run_checks(html: Path | None, pdf: Path | None, expected: dict, chromium: st
         if path is not None and not path.exists():
             f.problems.append(f"{path}: the rendered {kind} does not exist (run `make report`)")
     if html is not None and html.exists():
+        from analysis.report import pairing  # noqa: PLC0415  (it builds on this module's Findings)
+
         f.extend(check_html(html, charts=expected["charts"], chromium=chromium))
+        f.extend(pairing.check_rendered(html))
     if pdf is not None and pdf.exists():
         f.extend(check_pdf(pdf, claim_ids=expected["claim_ids"], source_ids=expected["source_ids"], charts=expected["charts"],
                            margin_x=expected["margin_x"], margin_y=expected["margin_y"]))
