@@ -36,7 +36,7 @@ def listings(tables, series: str, entity: str, year: int) -> pd.Series:
 
 def figure_of(cited: prov.Cited) -> dict:
     """The metadata as the page carries it: the data-figure attribute of the figure's link."""
-    attribute = re.search(r'data-figure="([^"]*)"', str(cited)).group(1)
+    attribute = re.search(r"data-figure='([^']*)'", str(cited)).group(1)
     return json.loads(html.unescape(attribute))
 
 
@@ -251,3 +251,14 @@ def test_check_output_runs_the_pairing_check_on_the_report_and_the_site_pages(tm
     pairing_problems = [p for p in f.problems if "different periods" in p or "different definitions" in p]
     assert pairing_problems and all(p.startswith("site/en.html: ") for p in pairing_problems)
     assert any(n.startswith("index.html: like with like") for n in f.notes) and any(n.startswith("site/en.html: like") for n in f.notes)
+
+
+def test_metadata_from_data_stays_text_in_the_page(tables):
+    """A basis (any string from data) that tries to close the attribute or the link stays text."""
+    row = listings(tables, "kr_tech_special_listings_krx", "전체", 2023).copy()
+    row["basis"] = "x' onmouseover='alert(1)\" </a><script>alert(2)</script> & |"
+    page = page_of(html_of(f"2023년 {prov.cite('35곳', row)}이 상장했다."))
+    assert "<script>" not in page and "onmouseover='alert" not in page
+    (unit,) = [u for u in pairing.page_units(page) if u.marks]
+    assert unit.text == "2023년 35곳이 상장했다."
+    assert pairing.leaves(unit.marks[0].figure)[0]["basis"] == row["basis"]

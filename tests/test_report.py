@@ -253,7 +253,7 @@ def test_the_real_prose_compares_like_with_like_and_a_seeded_cross_year_sentence
     assert re.search(r"[1-9]\d* compared, combined or nested groups checked", clean.notes[0])
     paragraph = next(body for _, body in blocks if "kr_bio_sector_tech_special_listings_krx" in body)
     anchors = re.findall(r'<a class="prov".*?</a>', paragraph)  # a tooltip holds no link
-    krx_bio = next(a for a in anchors if "kr_tech_special_listings_krx&quot;,&quot;entity&quot;:&quot;바이오&quot;" in a)
+    krx_bio = next(a for a in anchors if '"kr_tech_special_listings_krx","entity":"바이오"' in a)
     sector = next(a for a in anchors if "kr_bio_sector_tech_special_listings_krx" in a)
     problems = pairing.check_html_text("index.html", page.replace(krx_bio, sector, 1)).problems
     assert len(problems) == 2, problems

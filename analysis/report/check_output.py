@@ -11,7 +11,9 @@ no glyph was drawn as the missing-glyph box (Typst draws CID 0 where no font has
 HTML: no remote reference of any kind in tags, attributes or CSS; no math element (prose is never
 math); and, opened as ``file://`` in headless Chromium with the network cut and a Content Security
 Policy that reports any attempt to load something from outside the file, every chart draws an SVG
-and the page logs no JavaScript error.
+and the page logs no JavaScript error. On the report and the site's pages beside it, figures that
+are compared, combined or nested share their period and definition or the text names them
+(:mod:`analysis.report.pairing`).
 """
 
 from __future__ import annotations
