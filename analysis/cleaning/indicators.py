@@ -83,6 +83,14 @@ SERIES: dict[str, Series] = {
                                            "KRX: 코스닥 기술특례상장 기업당 평균 공모금액, 2005년 제도 도입 이후 상장 기업 평균 (period CUM; entity = 바이오/비바이오)"),
     "kr_tech_special_listings_krx": _s("투자", "KR", "기술특례상장 기업 수", "count",
                                        "KRX(보도 인용): 코스닥 기술특례상장 기업 수, 연간(FY) 또는 2005년 이후 누적(CUM) (entity = 전체/바이오/비바이오)"),
+    # Not the same count as kr_tech_special_listings_krx's 바이오: a broad industry grouping ("바이오업종":
+    # new drugs, medical devices, drug manufacturing, in-vitro diagnostics) of all new KOSDAQ listings,
+    # of which those that came through a tech-special route; never on one line with KRX's split.
+    "kr_bio_sector_tech_special_listings_krx": _s("투자", "KR", "바이오업종 기술특례상장 기업 수", "count",
+                                                  "KRX 집계(헬스조선 보도): 코스닥 신규 상장(스팩 제외) 가운데 '바이오업종'(신약개발·의료기기 제조·"
+                                                  "의약품 제조·체외진단 등) 기업이 기술특례상장으로 상장한 수, 연간(FY). 기술성장특례 통계의 "
+                                                  "바이오/비바이오 구분(kr_tech_special_listings_krx)과 같은 범위라는 확인이 없다",
+                                                  "바이오업종"),
     "kr_tech_special_proceeds_krx": _s("투자", "KR", "기술특례상장 공모액", "KRW",
                                        "KRX: 코스닥 기술특례상장 공모금액, 연간(FY) 또는 2005년 이후 누적(CUM) (entity = 전체/바이오)"),
     "pharma_bio_ma_deals_kpmg": _s("투자", "other", "제약·바이오 M&A 건수", "count", "삼정KPMG: 국가별 제약·바이오 M&A 거래 건수 (entity = 국가)"),
@@ -141,6 +149,7 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "kr_tech_special_avg_proceeds_krx": (1e9, 1e12),
     "kr_tech_special_listings_krx": (0, 1_000),
     "kr_tech_special_proceeds_krx": (1e10, 1e14),
+    "kr_bio_sector_tech_special_listings_krx": (0, 1_000),
     "pharma_bio_ma_deals_kpmg": (1, 100_000),
     "pharma_bio_ma_value_kpmg": (1e6, 1e13),
     "boston_nih_funding_bpda": (1e7, 2e10),

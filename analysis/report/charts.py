@@ -202,6 +202,17 @@ def _title(title: str, subtitle: str) -> alt.Title:
     return alt.Title(title, subtitle=[subtitle])
 
 
+def _heading(title: str, subtitle: str) -> dict:
+    """The chart's title and, when the title or subtitle was built by :func:`provenance.phrase`,
+    the figures it was built from as ``usermeta`` (the pairing check reads them there: the
+    browser draws the title). Only a top-level chart may carry ``usermeta``."""
+    marks = {part: list(getattr(text, "marks", ())) for part, text in (("title", title), ("subtitle", subtitle))}
+    heading = {"title": _title(title, subtitle)}
+    if any(marks.values()):
+        heading["usermeta"] = {"provenance": marks}
+    return heading
+
+
 def _tooltip(value_title: str, fmt: str, first: tuple = ("label",)) -> list:
     fields = [alt.Tooltip(f"{f}:N", title={"label": "계열", "entity": "대상", "category": "구분", "metric": "지표"}.get(f, f))
               for f in first]
@@ -229,7 +240,7 @@ def lines(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: 
     points = base.mark_point(filled=True, cursor="pointer").encode(
         shape=alt.Shape("근거:N", scale=EVIDENCE_SHAPES, title=None, legend=alt.Legend(orient="bottom")),
         href="href:N", tooltip=_tooltip(y_title, fmt))
-    return (base.mark_line() + points).properties(width=width, height=height, title=_title(title, subtitle))
+    return (base.mark_line() + points).properties(width=width, height=height, **_heading(title, subtitle))
 
 
 def year_bars(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str], fmt: str = ",.0f",
@@ -246,7 +257,7 @@ def year_bars(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colo
         xOffset=alt.XOffset("label:N", scale=alt.Scale(domain=list(colors))),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, y_max]) if y_max is not None else alt.Undefined),
         color=_color(colors), href="href:N", tooltip=_tooltip(y_title, fmt),
-    ).properties(width=width, height=height, title=_title(title, subtitle))
+    ).properties(width=width, height=height, **_heading(title, subtitle))
 
 
 def hbars_by_year(df: pd.DataFrame, *, x_title: str, title: str, subtitle: str, fmt: str = ",.1f",
@@ -264,7 +275,7 @@ def hbars_by_year(df: pd.DataFrame, *, x_title: str, title: str, subtitle: str, 
         color=alt.Color("회계연도:N", scale=alt.Scale(domain=years, range=shades[-len(years):]), title="회계연도",
                         legend=alt.Legend(orient="top")),
         href="href:N", tooltip=_tooltip(x_title, fmt),
-    ).properties(width=width, height=height, title=_title(title, subtitle))
+    ).properties(width=width, height=height, **_heading(title, subtitle))
 
 
 def paired_bars(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str], metric_titles: dict[str, str],
@@ -280,7 +291,7 @@ def paired_bars(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str
             color=_color(colors, title=None), href="href:N",
             tooltip=_tooltip(axis_title, fmt, first=("label", "metric")),
         ).properties(width=(WIDTH - 120) // len(metric_titles), height=110, title=alt.Title(metric, fontSize=12)))
-    return alt.hconcat(*panels, title=_title(title, subtitle)).resolve_scale(x="independent")
+    return alt.hconcat(*panels, **_heading(title, subtitle)).resolve_scale(x="independent")
 
 
 def period_panels(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str],
@@ -300,7 +311,7 @@ def period_panels(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, 
             y=alt.Y("value:Q", title=y_title),
             color=_color(colors), href="href:N", tooltip=_tooltip(y_title, fmt),
         ).properties(width=(WIDTH - 110) // len(panel_titles), height=HEIGHT - 100, title=alt.Title(panel_title, fontSize=12)))
-    return alt.hconcat(*panels, title=_title(title, subtitle)).resolve_scale(y="independent")
+    return alt.hconcat(*panels, **_heading(title, subtitle)).resolve_scale(y="independent")
 
 
 def pledge_timeline(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str],
@@ -328,7 +339,7 @@ def pledge_timeline(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, sub
                  alt.Tooltip("what:N", title="구분"), alt.Tooltip("원문 표기:N"), alt.Tooltip("출처:N"), alt.Tooltip("인용:N")])
     today = alt.Chart(pd.DataFrame({"date": [as_of], "note": [f"판정 기준일 {as_of}"]})).mark_rule(
         color="#5E5E5E", strokeDash=[2, 2]).encode(x="date:T", tooltip=[alt.Tooltip("note:N", title="")])
-    return (bars + points + today).properties(width=WIDTH - 160, height=32 * max(len(order), 3), title=_title(title, subtitle))
+    return (bars + points + today).properties(width=WIDTH - 160, height=32 * max(len(order), 3), **_heading(title, subtitle))
 
 
 def dot_rows(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str], metric_titles: dict[str, str],
@@ -348,7 +359,7 @@ def dot_rows(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, s
             shape=alt.Shape("근거:N", scale=EVIDENCE_SHAPES, title=None, legend=alt.Legend(orient="bottom")),
             href="href:N", tooltip=_tooltip(axis_title, fmt, first=("label", "metric")),
         ).properties(width=140 if n else 130, height=24 * max(len(order), 4), title=alt.Title(metric, fontSize=12)))
-    return alt.hconcat(*panels, title=_title(title, subtitle), spacing=8).resolve_scale(x="independent")
+    return alt.hconcat(*panels, **_heading(title, subtitle), spacing=8).resolve_scale(x="independent")
 
 
 def small_multiples(df: pd.DataFrame, *, title: str, subtitle: str, color: str, metric_titles: dict[str, str],
@@ -367,7 +378,7 @@ def small_multiples(df: pd.DataFrame, *, title: str, subtitle: str, color: str, 
             y=alt.Y("value:Q", title=axis_title), href="href:N",
             tooltip=_tooltip(axis_title, fmt, first=("metric",)),
         ).properties(width=(WIDTH - 60) // len(metric_titles), height=150, title=alt.Title(metric, fontSize=12)))
-    return alt.hconcat(*panels, title=_title(title, subtitle)).resolve_scale(y="independent")
+    return alt.hconcat(*panels, **_heading(title, subtitle)).resolve_scale(y="independent")
 
 
 def timeline(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str]) -> alt.Chart:
@@ -387,13 +398,13 @@ def timeline(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, s
                  alt.Tooltip("event:N", title="내용"), alt.Tooltip("kind:N", title="성격"), alt.Tooltip("원문 표기:N"),
                  alt.Tooltip("출처:N"), alt.Tooltip("인용:N")],
     ).transform_window(row="row_number()", groupby=["category", "date"]).properties(
-        width=WIDTH, height=140, title=_title(title, subtitle))
+        width=WIDTH, height=140, **_heading(title, subtitle))
 
 
 def summary_panels(panels: list[alt.TopLevelMixin], title: str, subtitle: str) -> alt.HConcatChart:
     """The summary's small multiples: one small chart per finding, side by side."""
     # One legend entry per line: side by side, the long series names would push the last panel
     # off a page column.
-    return (alt.hconcat(*panels, title=_title(title, subtitle), spacing=14)
+    return (alt.hconcat(*panels, **_heading(title, subtitle), spacing=14)
             .resolve_scale(color="independent", shape="independent")
             .configure_legend(columns=1))

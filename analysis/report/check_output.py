@@ -11,7 +11,9 @@ no glyph was drawn as the missing-glyph box (Typst draws CID 0 where no font has
 HTML: no remote reference of any kind in tags, attributes or CSS; no math element (prose is never
 math); and, opened as ``file://`` in headless Chromium with the network cut and a Content Security
 Policy that reports any attempt to load something from outside the file, every chart draws an SVG
-and the page logs no JavaScript error.
+and the page logs no JavaScript error. On the report and the site's pages beside it, figures that
+are compared, combined or nested share their period and definition or the text names them
+(:mod:`analysis.report.pairing`).
 """
 
 from __future__ import annotations
@@ -330,7 +332,10 @@ def run_checks(html: Path | None, pdf: Path | None, expected: dict, chromium: st
         if path is not None and not path.exists():
             f.problems.append(f"{path}: the rendered {kind} does not exist (run `make report`)")
     if html is not None and html.exists():
+        from analysis.report import pairing  # noqa: PLC0415  (it builds on this module's Findings)
+
         f.extend(check_html(html, charts=expected["charts"], chromium=chromium))
+        f.extend(pairing.check_rendered(html))
     if pdf is not None and pdf.exists():
         f.extend(check_pdf(pdf, claim_ids=expected["claim_ids"], source_ids=expected["source_ids"], charts=expected["charts"],
                            margin_x=expected["margin_x"], margin_y=expected["margin_y"]))

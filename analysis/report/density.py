@@ -38,8 +38,13 @@ def jobs_growth(ind: pd.DataFrame) -> dict:
     first, last = rows.iloc[0], rows.iloc[-1]
     growth = 100 * (float(last["value"]) / float(first["value"]) - 1)
     return {"first": first, "last": last, "first_year": int(first["year"]), "last_year": int(last["year"]),
-            "growth": prov.cite(t.pct(growth, 0), [first, last], how="두 해의 고용 수치로 계산한 증가율"),
+            "growth": prov.cite(t.pct(growth, 0), [first, last], how="두 해의 고용 수치로 계산한 증가율", kind="change"),
             "last_text": prov.cite(t.num(last["value"]), last), "first_text": prov.cite(t.num(first["value"]), first)}
+
+
+def as_printed(row: pd.Series) -> prov.Cited:
+    """A figure as the source printed it ('260여개'), with the dagger of secondary evidence."""
+    return prov.cite(f"{row['value_as_published']}{t.dagger(row['evidence'])}", row)
 
 
 def _cell(row: pd.Series) -> prov.Cited:

@@ -20,6 +20,16 @@ VERDICTS_EN = {"confirmed": "confirmed", "differs": "contradicted by the data", 
                "unsourced": "without any public source"}
 
 
+# Each basis as the English text names it where two are compared.
+BASIS_NAMES_EN = {investment.MA_SERIES: "MassBio", investment.KR_SERIES: "Ministry of SMEs and Startups",
+                  "partners_research_funds": "as reported by the Korea Economic Daily",
+                  "kr_rh_research_funds_mohw": "Ministry of Health and Welfare total"}
+
+
+def named(row: pd.Series) -> prov.Named:
+    return prov.basis(row, BASIS_NAMES_EN[row["series_id"]])
+
+
 def times(ratio: float) -> str:
     return f"{float(ratio):.1f} times"
 
@@ -35,14 +45,14 @@ def density_figures(ind: pd.DataFrame) -> dict:
     jobs = density.jobs_growth(ind)
     first, last = jobs["first"], jobs["last"]
     kr = density.largest_korean_cluster_jobs(ind)
+    about = "about " if kr["qualifier"] in ("approx", "at_least", "more_than") else ""
     return {
         "first_year": prov.label(jobs["first_year"]), "last_year": prov.label(jobs["last_year"]),
         "jobs": prov.cite(t.num(last["value"]), last),
         "growth": prov.cite(t.pct(100 * (float(last["value"]) / float(first["value"]) - 1), 0), [first, last],
-                            how="growth between the two years' job counts"),
-        "kr_cluster": prov.label(kr["entity"]), "kr_jobs": prov.cite(t.num(kr["value"]), kr),
-        "ratio": prov.cite(times(float(last["value"]) / float(kr["value"])), [last, kr],
-                           how="Massachusetts jobs ÷ jobs in the Korean cluster (different years and definitions)"),
+                            how="growth between the two years' job counts", kind="change"),
+        "kr_cluster": prov.label(kr["entity"]), "kr_year": prov.label(int(kr["year"])),
+        "kr_jobs": prov.cite(f"{about}{t.num(kr['value'])}{t.dagger(kr['evidence'])}", kr),
     }
 
 
@@ -50,17 +60,18 @@ def investment_figures(venture: pd.DataFrame) -> dict:
     year = investment.latest_common_year(venture)
     ma = investment.at(venture, investment.MA_SERIES, year)
     kr = investment.at(venture, investment.KR_SERIES, year)
-    return {"year": prov.label(year), "ma": usd(ma), "kr": usd(kr),
-            "ratio": prov.cite(times(float(ma["amount_usd"]) / float(kr["amount_usd"])), [ma, kr], how="ratio of the two US$ amounts")}
+    return {"year": prov.label(year), "ma": usd(ma), "kr": usd(kr), "ma_basis": named(ma), "kr_basis": named(kr),
+            "ratio": prov.cite(times(float(ma["amount_usd"]) / float(kr["amount_usd"])), [ma, kr], how="ratio of the two US$ amounts",
+                               kind="ratio")}
 
 
 def _hospital_counts(rh: pd.DataFrame, rnd: str) -> dict:
     rows = rh[rh["round"] == rnd]
     capital = int(rows["capital_region"].sum())
-    return {"year": prov.label(hospitals.ROUND_YEAR[rnd]),
-            "n": prov.cite(str(len(rows)), rows, how="hospitals counted in the list"),
-            "capital": prov.cite(str(capital), rows, how="hospitals of the list in Seoul, Incheon or Gyeonggi"),
-            "share": prov.cite(t.pct(100 * capital / len(rows), 0), rows, how="capital-region hospitals ÷ all")}
+    n = prov.cite(str(len(rows)), rows, how="hospitals counted in the list", kind="count")
+    cap = prov.cite(str(capital), rows, how="hospitals of the list in Seoul, Incheon or Gyeonggi", kind="count")
+    return {"year": prov.label(hospitals.ROUND_YEAR[rnd]), "n": n, "capital": cap,
+            "share": prov.cite(t.pct(100 * capital / len(rows), 0), [cap, n], how="capital-region hospitals ÷ all", kind="share")}
 
 
 def hospital_figures(rh: pd.DataFrame, ind: pd.DataFrame) -> dict:
@@ -68,9 +79,9 @@ def hospital_figures(rh: pd.DataFrame, ind: pd.DataFrame) -> dict:
     partners = value_at(ind, "partners_research_funds", year)
     korea = value_at(ind, "kr_rh_research_funds_mohw", year)
     return {"first": _hospital_counts(rh, "2013_designation"), "now": _hospital_counts(rh, "2025_certification"),
-            "partners_year": prov.label(year),
+            "partners_year": prov.label(year), "partners_basis": named(partners), "korea_basis": named(korea),
             "partners_ratio": prov.cite(times(float(partners["value"]) / float(korea["value"])), [partners, korea],
-                                        how="ratio of the two research budgets (in won, as the Korean sources print them)")}
+                                        how="ratio of the two research budgets (in won, as the Korean sources print them)", kind="ratio")}
 
 
 def verdict_counts(claims: pd.DataFrame) -> prov.Cited:
@@ -79,12 +90,12 @@ def verdict_counts(claims: pd.DataFrame) -> prov.Cited:
     for verdict, words in VERDICTS_EN.items():
         rows = claims[claims["verdict"] == verdict]
         if len(rows):
-            parts.append(prov.cite(f"{len(rows)} {words}", rows, how="claims with this verdict", mark=False))
+            parts.append(prov.cite(f"{len(rows)} {words}", rows, how="claims with this verdict", mark=False, kind="count"))
     return prov.join(parts, "; ")
 
 
 def claims_checked(claims: pd.DataFrame) -> prov.Cited:
-    return prov.cite(f"{len(claims)} claims", claims, how="claims checked", mark=False)
+    return prov.cite(f"{len(claims)} claims", claims, how="claims checked", mark=False, kind="count")
 
 
 def findings(tables: dict[str, pd.DataFrame]) -> dict:

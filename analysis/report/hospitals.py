@@ -43,7 +43,8 @@ def nih_sector_frame(ind: pd.DataFrame) -> pd.DataFrame:
 def hospital_share_of_city(ind: pd.DataFrame, year: int) -> prov.Cited:
     sector = value_at(ind, NIH_CITY, year, "Boston hospitals & medical")
     total = value_at(ind, NIH_CITY, year, "Boston (all)")
-    return prov.cite(t.pct(100 * float(sector["value"]) / float(total["value"]), 0), [sector, total], how="병원·의료기관 ÷ 보스턴 전체")
+    return prov.cite(t.pct(100 * float(sector["value"]) / float(total["value"]), 0), [sector, total], how="병원·의료기관 ÷ 보스턴 전체",
+                     kind="share")
 
 
 def latest_sector_year(ind: pd.DataFrame) -> int:
@@ -57,9 +58,9 @@ def capital_region(rh: pd.DataFrame, rnd: str) -> dict:
     """Counts of one round, cited to the rows of the lists they were counted from."""
     rows = rh[rh["round"] == rnd]
     cap = rows[rows["capital_region"]]
-    return {"n": prov.cite(f"{len(rows)}곳", rows, how="명단에서 센 병원 수"),
-            "capital": prov.cite(f"{len(cap)}곳", rows, how="명단의 병원 가운데 서울·인천·경기 소재를 센 수"),
-            "share": prov.cite(t.pct(100 * len(cap) / len(rows), 0), rows, how="수도권 병원 수 ÷ 전체"),
+    n = prov.cite(f"{len(rows)}곳", rows, how="명단에서 센 병원 수", kind="count")
+    capital = prov.cite(f"{len(cap)}곳", rows, how="명단의 병원 가운데 서울·인천·경기 소재를 센 수", kind="count")
+    return {"n": n, "capital": capital, "share": prov.cite(t.pct(100 * len(cap) / len(rows), 0), [capital, n], how="수도권 병원 수 ÷ 전체", kind="share"),
             "year": prov.label(ROUND_YEAR[rnd])}
 
 
@@ -67,6 +68,7 @@ def capital_share_frame(rh: pd.DataFrame) -> pd.DataFrame:
     """수도권's share of research hospitals per round (one bar per round year)."""
     rows = []
     for rnd, g in rh.groupby("round"):
+        prov.require_same_period([g], "share")  # one list, one round: the guard every share goes through
         first = g.iloc[0]
         cap = int(g["capital_region"].sum())
         rows.append({"label": "수도권 비중", "year": ROUND_YEAR[rnd], "value": 100 * cap / len(g), "source_id": first["source_id"],
@@ -129,7 +131,9 @@ def partners_vs_korea(ind: pd.DataFrame) -> dict:
     return {"year": year, "partners": float(partners["value"]), "korea": float(korea["value"]),
             "ratio": float(partners["value"]) / float(korea["value"]),
             "partners_text": prov.cite(t.krw(partners["value"]), partners), "korea_text": prov.cite(t.krw(korea["value"]), korea),
-            "ratio_text": prov.cite(t.times(float(partners["value"]) / float(korea["value"])), [partners, korea], how="두 연구비의 비율(원화)")}
+            "ratio_text": prov.cite(t.times(float(partners["value"]) / float(korea["value"])), [partners, korea], how="두 연구비의 비율(원화)",
+                                    kind="ratio"),
+            "partners_basis": prov.basis(partners, "한국경제 보도"), "korea_basis": prov.basis(korea, "보건복지부 집계")}
 
 
 def trial_shares(ind: pd.DataFrame) -> pd.DataFrame:

@@ -85,8 +85,29 @@ def usd(row: pd.Series, digits: int = 1) -> prov.Cited:
 
 
 def ratio(a: pd.Series, b: pd.Series, column: str = "amount_usd") -> prov.Cited:
-    """'5.7배': a over b, cited to both rows."""
-    return prov.cite(t.times(float(a[column]) / float(b[column])), [a, b], how="두 수치의 비율(달러 기준)")
+    """'5.7배': a over b, cited to both rows (refused when they are of different periods)."""
+    return prov.cite(t.times(float(a[column]) / float(b[column])), [a, b], how="두 수치의 비율(달러 기준)", kind="ratio")
+
+
+# The basis of each venture series, as the text names it where two bases are compared.
+BASIS_NAMES = {MA_SERIES: "MassBio", MA_OLD_SERIES: "MassBio 이전 기준", KR_SERIES: "중기부", KR_KVCA_SERIES: "KVCA",
+               "us_biotech_pharma_vc_pitchbook": "PitchBook-NVCA"}
+
+
+def named(row: pd.Series) -> prov.Named:
+    """The venture row's basis named in words ('MassBio', '중기부'): said where bases differ."""
+    return prov.basis(row, BASIS_NAMES[row["series_id"]])
+
+
+def us_comparison(venture: pd.DataFrame) -> dict:
+    """Korea's bio·medical VC (KVCA) against all US biotech and pharma VC (PitchBook-NVCA), in the
+    newest year both publish: two definitions, so the text names both."""
+    us_series = "us_biotech_pharma_vc_pitchbook"
+    year = latest_common_year(venture, KR_KVCA_SERIES, us_series)
+    kr_row, us_row = at(venture, KR_KVCA_SERIES, year), at(venture, us_series, year)
+    share = prov.cite(t.pct(100 * float(kr_row["amount_usd"]) / float(us_row["amount_usd"])), [kr_row, us_row],
+                      how="한국 바이오·의료 VC(KVCA) ÷ 미국 바이오·제약 VC (달러 기준)", kind="ratio")
+    return {"year": year, "kr": kr_row, "us": us_row, "share": share}
 
 
 def bio_share_frame(venture: pd.DataFrame) -> pd.DataFrame:
@@ -105,25 +126,54 @@ def ipo_share_frame(ind: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(label="매사추세츠 기업 비중", value=rows["value"].astype(float))
 
 
+MA_DEALS, MA_VALUE = "pharma_bio_ma_deals_kpmg", "pharma_bio_ma_value_kpmg"
+
+
+def _ma_rows(ind: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The full-year M&A rows (deals and value) of one year, every country."""
+    return ind[ind["preferred"] & (ind["year"] == year) & (ind["period"] == "FY") & ind["series_id"].isin([MA_DEALS, MA_VALUE])]
+
+
+def ma_country_rows(ind: pd.DataFrame, year: int) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """(value row, deals row) of each country with both, largest value first."""
+    rows = _ma_rows(ind, year)
+    out = {}
+    for country, g in rows.groupby("entity"):
+        value, deals = g[g["series_id"] == MA_VALUE], g[g["series_id"] == MA_DEALS]
+        if len(value) and len(deals):
+            out[country] = (value.iloc[0], deals.iloc[0])
+    return dict(sorted(out.items(), key=lambda kv: -float(kv[1][0]["value"])))
+
+
 def ma_deal_sizes(ind: pd.DataFrame, year: int) -> pd.DataFrame:
     """Pharma/bio M&A deals, value and value per deal by country (Samjong KPMG), one year."""
-    pref = ind[ind["preferred"] & (ind["year"] == year)]
-    deals = pref[pref["series_id"] == "pharma_bio_ma_deals_kpmg"].set_index("entity")["value"]
-    value = pref[pref["series_id"] == "pharma_bio_ma_value_kpmg"].set_index("entity")["value"]
-    out = pd.concat({"deals": deals, "value": value}, axis=1).dropna().astype(float)
-    out["per_deal"] = out["value"] / out["deals"]
-    return out.sort_values("value", ascending=False)
+    out = {}
+    for country, (value, deals) in ma_country_rows(ind, year).items():
+        prov.require_same_period([value, deals], "per")
+        out[country] = {"deals": float(deals["value"]), "value": float(value["value"]), "per_deal": float(value["value"]) / float(deals["value"])}
+    return pd.DataFrame.from_dict(out, orient="index")
+
+
+def per_deal(value: pd.Series, deals: pd.Series, mark: bool = True) -> prov.Cited:
+    """A country's M&A value per deal in US$, cited to both rows (refused across periods)."""
+    return prov.cite(t.usd(float(value["value"]) / float(deals["value"])), [value, deals], how="거래 규모 ÷ 건수", kind="per", mark=mark)
+
+
+def ma_ratios(ind: pd.DataFrame, year: int, a: str = "한국", b: str = "미국") -> dict[str, prov.Cited]:
+    """Country ``a`` against ``b``: M&A value ('total') and value per deal ('per_deal'), as percentages."""
+    rows = ma_country_rows(ind, year)
+    (va, da), (vb, db) = rows[a], rows[b]
+    total = prov.cite(t.pct(100 * float(va["value"]) / float(vb["value"])), [va, vb], how=f"{a} 거래 규모 ÷ {b} 거래 규모", kind="ratio")
+    per = prov.cite(t.pct(100 * (float(va["value"]) / float(da["value"])) / (float(vb["value"]) / float(db["value"])), 0),
+                    [per_deal(va, da), per_deal(vb, db)], how="건당 규모(거래 규모 ÷ 건수)의 비율", kind="ratio")
+    return {"total": total, "per_deal": per}
 
 
 def ma_year(ind: pd.DataFrame) -> int:
     """The latest year with M&A figures for both countries."""
-    pref = ind[ind["preferred"] & (ind["series_id"] == "pharma_bio_ma_value_kpmg")]
+    pref = ind[ind["preferred"] & (ind["series_id"] == MA_VALUE)]
     both = pref.groupby("year")["entity"].nunique()
     return int(both[both >= 2].index.max())
-
-
-def _ma_rows(ind: pd.DataFrame, year: int) -> pd.DataFrame:
-    return ind[ind["preferred"] & (ind["year"] == year) & ind["series_id"].isin(["pharma_bio_ma_deals_kpmg", "pharma_bio_ma_value_kpmg"])]
 
 
 def ma_frame(ind: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -136,6 +186,7 @@ def ma_frame(ind: pd.DataFrame, year: int) -> pd.DataFrame:
     for country, g in rows.groupby("entity"):
         v = g[g["series_id"] == "pharma_bio_ma_value_kpmg"].iloc[0]
         d = g[g["series_id"] == "pharma_bio_ma_deals_kpmg"].iloc[0]
+        prov.require_same_period([v, d], "per")
         parts.append(v.to_frame().T.assign(metric="거래 규모", label=country, value=float(v["value"]) / 1e9))
         parts.append(v.to_frame().T.assign(metric="건당 규모", label=country, value=float(v["value"]) / float(d["value"]) / 1e6,
                                            value_as_published=f"{v['value_as_published']} ÷ {d['value_as_published']}"))
@@ -144,18 +195,36 @@ def ma_frame(ind: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def ma_deal_table(ind: pd.DataFrame, year: int) -> m.Markup:
     """The M&A comparison as a table: deals, value and value per deal by country, cited cells."""
-    rows_ = _ma_rows(ind, year)
-    rows = []
-    for country, r in ma_deal_sizes(ind, year).iterrows():
-        src = rows_[rows_["entity"] == country]
-        rows.append({"country": country, "deals": prov.cite(t.num(r["deals"]), src[src["series_id"] == "pharma_bio_ma_deals_kpmg"], mark=False),
-                     "value": prov.cite(t.usd(r["value"]), src[src["series_id"] == "pharma_bio_ma_value_kpmg"], mark=False),
-                     "per_deal": prov.cite(t.usd(r["per_deal"]), src, how="거래 규모 ÷ 건수", mark=False)})
+    rows = [{"country": country, "deals": prov.cite(t.num(deals["value"]), deals, mark=False),
+             "value": prov.cite(t.usd(value["value"]), value, mark=False), "per_deal": per_deal(value, deals, mark=False)}
+            for country, (value, deals) in ma_country_rows(ind, year).items()]
     return m.table(rows, [m.Column("국가", "country"), m.Column("건수", "deals", "r"), m.Column("거래 규모", "value", "r"),
                           m.Column("건당 규모", "per_deal", "r")])
 
 
+KOSDAQ_SERIES = "kr_tech_special_listings_krx"
+BIO_SECTOR_SERIES = "kr_bio_sector_tech_special_listings_krx"
+BASIS_NAMES.update({KOSDAQ_SERIES: "한국거래소 기술성장특례 집계", BIO_SECTOR_SERIES: "'바이오업종' 기준"})
+
+
 def kosdaq_frame(ind: pd.DataFrame) -> pd.DataFrame:
-    """KOSDAQ tech-special listings by year: all, bio and non-bio (KRX figures as reported)."""
-    rows = preferred(ind, "kr_tech_special_listings_krx", period="FY")
+    """KOSDAQ tech-special listings by year: all, bio and non-bio (KRX figures as reported). The
+    broad '바이오업종' count is another basis and is not drawn here."""
+    rows = preferred(ind, KOSDAQ_SERIES, period="FY")
     return rows.assign(label=rows["entity"], value=rows["value"].astype(float))
+
+
+def _listings(row: pd.Series) -> prov.Cited:
+    return prov.cite(f"{t.num(row['value'])}곳{t.dagger(row['evidence'])}", row)
+
+
+def kosdaq_listings(ind: pd.DataFrame) -> dict:
+    """The newest year with both all tech-special listings and the bio ones on KRX's basis (a
+    total and its part: one year, one basis), and the newest broad '바이오업종' count beside it."""
+    rows = preferred(ind, KOSDAQ_SERIES, period="FY")
+    both = rows.groupby("year")["entity"].agg(set)
+    year = int(max(y for y, entities in both.items() if {"전체", "바이오"} <= entities))
+    total, bio = (rows[(rows["year"] == year) & (rows["entity"] == e)].iloc[0] for e in ("전체", "바이오"))
+    sector = preferred(ind, BIO_SECTOR_SERIES, period="FY").sort_values("year").iloc[-1]
+    return {"year": year, "total": _listings(total), "bio": _listings(bio), "basis": named(total),
+            "sector_year": int(sector["year"]), "sector": _listings(sector), "sector_basis": named(sector)}

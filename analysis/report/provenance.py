@@ -5,6 +5,14 @@
   tooltip (on hover and on keyboard focus, pure CSS, no script) shows each source's producer,
   title and date, the figure as printed and the verbatim quote. In the PDF it is followed by the
   sources' reference numbers ([12]), linked to the same entries.
+  Every figure also carries what it is, machine-readable (:func:`figure_of`): for each row it
+  rests on, series, entity, period, year, unit and definition basis; a computed figure (ratio,
+  share, per-deal, sum, change) carries its operands'. In the HTML this is the link's
+  ``data-figure`` attribute (JSON), which readers' tools and the pairing check
+  (:mod:`analysis.report.pairing`) read. A ratio, share, per-unit figure or sum whose operands
+  are of different periods is refused (:func:`require_same_period`).
+- :func:`phrase` builds a chart title from text and cited figures, keeping which spans are
+  figures; :func:`basis` names a figure's definition in the text (so a check can see it is named).
 - :func:`label` is for inline text that is not a figure (a name, a year); it refuses numbers.
 - :func:`source_line` under every chart and table names its sources by number and, in the HTML,
   offers the rows drawn as a CSV file embedded in the page.
@@ -19,6 +27,8 @@ from __future__ import annotations
 import base64
 import html
 import itertools
+import json
+import math
 import re
 from dataclasses import dataclass
 
@@ -100,7 +110,9 @@ def _record_evidence(r: dict) -> Evidence | None:
 
 
 def evidence_of(rows) -> list[Evidence]:
-    """Evidence from clean rows: a DataFrame, a Series (one row) or a list of either."""
+    """Evidence from clean rows: a DataFrame, a Series (one row), a cited figure or a list of these."""
+    if isinstance(rows, Cited):
+        return list(rows.evidence)
     if isinstance(rows, (list, tuple)):
         return list(dict.fromkeys(e for part in rows for e in evidence_of(part)))
     if isinstance(rows, pd.Series):
@@ -120,10 +132,14 @@ def describe_source(source_id: str) -> str:
 
 class Cited(Markup):
     """A figure's Markdown with its provenance attached (``sources``: the source ids behind it;
-    ``plain``: the figure as plain text, for a chart title)."""
+    ``plain``: the figure as plain text, for a chart title; ``figures``: each figure's plain text
+    and metadata, one for a figure, several for :func:`join`; ``evidence``: the rows' evidence, so
+    that a figure can be the operand of another)."""
 
     sources: tuple[str, ...] = ()
     plain: str = ""
+    figures: tuple[dict, ...] = ()
+    evidence: tuple["Evidence", ...] = ()
 
 
 class Label(Markup):
@@ -169,9 +185,164 @@ def _refs(ids: list[str]) -> str:
     return "^" + ",".join(f"[\\[{numbers[s]}\\]](#{anchor(s)})" for s in sorted(ids, key=numbers.get)) + "^"
 
 
-def cite(text, rows, *, how: str | None = None, mark: bool = True) -> Cited:
-    """A figure with its provenance. ``rows`` are the clean rows it was taken or computed from;
-    ``how`` says how it was computed when it is not printed as such (a ratio, a share).
+# --------------------------------------------------------------------------- what a figure is
+
+# The fields of a figure's metadata for each row it rests on, and the columns of the clean tables
+# they are read from (the first column a row has wins; a table without any gives null).
+ROW_FIELDS: dict[str, tuple[str, ...]] = {
+    "series": ("series_id", "pledge_id", "claim_id", "round", "category"),
+    "entity": ("entity", "hospital", "pledger", "region"),
+    "period": ("period",),
+    "year": ("year",),
+    "unit": ("unit", "currency", "figure_unit", "target_unit"),
+    "basis": ("basis",),
+    "source": ("source_id",),
+    "row": ("source_row",),
+}
+# How a figure was obtained. 'value': as printed (one figure, perhaps from sources that agree);
+# 'count': rows counted; 'summary': a verdict's summary stating several rows' figures. Computed
+# from operands: 'ratio' (a ÷ b), 'share' (part ÷ whole), 'per' (an amount ÷ a count of the same
+# scope), 'sum', 'change' (one series from one year to another).
+VALUE_KINDS = ("value", "count", "summary")
+SAME_PERIOD_KINDS = ("ratio", "share", "per", "sum")
+KINDS = (*VALUE_KINDS, *SAME_PERIOD_KINDS, "change")
+
+
+class MixedPeriods(ValueError):
+    """Figures of different periods compared or combined in one computed figure."""
+
+
+def _plain(value):
+    """A cell as JSON: None for a missing value, ints for whole numbers (years, rows)."""
+    if m.is_blank(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, (int, float, bool)) else str(value)
+
+
+def row_meta(row: dict) -> dict:
+    """One clean row's metadata: series, entity, period, year, unit, basis, source and line."""
+    return {field: _plain(next((row[c] for c in columns if c in row and not m.is_blank(row[c])), None))
+            for field, columns in ROW_FIELDS.items()}
+
+
+def _records(rows) -> list[dict]:
+    if isinstance(rows, pd.Series):
+        return [rows.to_dict()]
+    return rows.to_dict("records")
+
+
+def _operand(part) -> dict:
+    """An operand as a figure: a cited figure's own metadata, or a row as printed."""
+    if isinstance(part, Cited):
+        if len(part.figures) != 1:
+            raise ValueError(f"{part.plain!r} joins {len(part.figures)} figures: an operand is one figure")
+        return part.figures[0]["figure"]
+    return {"kind": "value", "of": [row_meta(r) for r in _records(part)]}
+
+
+def operands_of(rows) -> list[dict]:
+    """The operands of a computed figure: each cited figure, Series or row of a DataFrame is one."""
+    parts = rows if isinstance(rows, (list, tuple)) else [rows]
+    out = []
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            out += [_operand(r) for _, r in part.iterrows()]
+        else:
+            out.append(_operand(part))
+    return out
+
+
+def rows_of(rows) -> list[dict]:
+    """The metadata of every row behind rows, cited figures or a list of them."""
+    parts = rows if isinstance(rows, (list, tuple)) else [rows]
+    out = []
+    for part in parts:
+        out += [r for f in part.figures for r in leaves(f["figure"])] if isinstance(part, Cited) else [row_meta(r) for r in _records(part)]
+    return out
+
+
+def leaves(figure: dict) -> list[dict]:
+    """The rows a figure finally rests on (through the operands of computed figures)."""
+    out = []
+    for part in figure.get("of", []):
+        out += leaves(part) if "kind" in part else [part]
+    return out
+
+
+def periods(figure: dict) -> set[tuple]:
+    """The (year, period) pairs of the rows a figure rests on."""
+    return {(r["year"], r["period"]) for r in leaves(figure)}
+
+
+def describe(figure: dict, limit: int = 3) -> str:
+    """A figure's metadata in a line, for an error message: kind, then its rows."""
+    rows = list({json.dumps(r, ensure_ascii=False, sort_keys=True): r for r in leaves(figure)}.values())
+    shown = "; ".join(f"{r['series']} {r['entity']} {r['year']} {r['period']} {r['unit']} basis “{_short(str(r['basis']), 70)}”"
+                      for r in rows[:limit])
+    more = f"; … {len(rows) - limit} more row(s)" if len(rows) > limit else ""
+    return f"{figure['kind']}: {shown}{more}"
+
+
+def require_same_period(operands, kind: str = "ratio") -> None:
+    """The one guard for figures computed from others: a ratio, share, per-unit figure or sum
+    whose operands are of different years or periods (a full year against a half, 2023 against
+    2024) is refused, naming each operand. ``operands``: figures' metadata, or what
+    :func:`operands_of` takes (rows, cited figures)."""
+    given = operands if isinstance(operands, list) else [operands]
+    figures = given if all(isinstance(o, dict) and "kind" in o for o in given) else operands_of(operands)
+    found = set().union(*(periods(f) for f in figures)) if figures else set()
+    if len(found) > 1:
+        raise MixedPeriods(f"a {kind} of figures from different periods ({', '.join(f'{y} {p}' for y, p in sorted(found, key=str))}) "
+                           f"is not computed: " + " | ".join(describe(f) for f in figures))
+
+
+def _require_one_series(figures: list[dict]) -> None:
+    """A change is one series of one entity at one kind of period, from one year to another."""
+    found = {(r["series"], r["entity"], r["period"]) for f in figures for r in leaves(f)}
+    if len(found) > 1:
+        raise MixedPeriods("a change is computed within one series, entity and kind of period, not across "
+                           + " | ".join(describe(f) for f in figures))
+
+
+def figure_of(rows, kind: str = "value", how: str | None = None) -> dict:
+    """A figure's metadata: its kind, how it was computed, and what it rests on (rows for a
+    value, count or summary; operands, each a figure, for a computed figure). A computed figure
+    whose operands are of different periods is refused here, for every helper that cites one."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of figure {kind!r}: one of {KINDS}")
+    if kind in VALUE_KINDS:
+        rows_meta = rows_of(rows)
+        if kind == "value" and len({(r["series"], r["entity"], r["year"], r["period"]) for r in rows_meta}) > 1:
+            raise ValueError("a 'value' rests on one figure (sources that agree); figures from several rows are computed: "
+                             f"say which kind ({', '.join(KINDS[1:])}): {describe({'kind': kind, 'of': rows_meta})}")
+        figure = {"kind": kind, "of": list({json.dumps(r, sort_keys=True): r for r in rows_meta}.values())}
+    else:
+        figure = {"kind": kind, "of": operands_of(rows)}
+        if kind in SAME_PERIOD_KINDS:
+            require_same_period(figure["of"], kind)
+        else:
+            _require_one_series(figure["of"])
+    if how:
+        figure["how"] = how
+    return figure
+
+
+def _figure_attribute(figure: dict) -> str:
+    """The metadata as a single-quoted attribute: JSON's double quotes need no escaping (a third of
+    the bytes), and ``'``, ``&``, ``<`` and ``>`` are escaped."""
+    text = html.escape(json.dumps(figure, ensure_ascii=False, separators=(",", ":")), quote=False).replace("'", "&#x27;")
+    return f" data-figure='{text}'"
+
+
+def cite(text, rows, *, how: str | None = None, mark: bool = True, kind: str = "value") -> Cited:
+    """A figure with its provenance. ``rows`` are the clean rows it was taken or computed from
+    (for a computed ``kind``, its operands: rows or cited figures); ``how`` says how it was
+    computed when it is not printed as such (a ratio, a share). ``kind`` says what it is (see
+    :data:`KINDS`); a ratio, share, per-unit figure or sum of different periods is refused.
     ``mark=False`` leaves out the printed reference numbers (table cells: the source line under
     the table serves the PDF reader)."""
     evidence = evidence_of(rows)
@@ -181,14 +352,69 @@ def cite(text, rows, *, how: str | None = None, mark: bool = True) -> Cited:
     unknown = [s for s in ids if s not in _state["numbers"]]
     if unknown:
         raise KeyError(f"figure {text!r}: source(s) {unknown} not in the sources table")
-    # The page: the figure with its tooltip; the PDF: the figure with its reference numbers.
+    try:
+        figure = figure_of(rows, kind, how)
+    except ValueError as exc:
+        raise type(exc)(f"figure {text!r}: {exc}") from None
+    # The page: the figure with its tooltip and metadata; the PDF: the figure with its reference numbers.
     tip = f"prov-tip-{next(_tip_ids)}"
     page = _raw_html(
-        f'<a class="prov" href="{html.escape(target(anchor(ids[0])))}" aria-describedby="{tip}">{html.escape(str(text))}'
+        f'<a class="prov" href="{html.escape(target(anchor(ids[0])))}" aria-describedby="{tip}"{_figure_attribute(figure)}>{html.escape(str(text))}'
         f'<span class="prov-tip" role="tooltip" id="{tip}">{_tooltip(evidence, how)}</span></a>')
     out = Cited(m.per_format(page, str(m.escape(text)) + (_refs(ids) if mark else "")))
     out.sources = tuple(ids)
     out.plain = str(text)
+    out.figures = ({"text": str(text), "figure": figure},)
+    out.evidence = tuple(evidence)
+    return out
+
+
+class Named(Label):
+    """Words that name a figure's definition (basis) in the text: in the HTML a span whose
+    ``data-basis`` is the basis named, so that the pairing check sees it named."""
+
+    basis: str = ""
+    plain: str = ""
+
+
+def basis(rows, text: str) -> Named:
+    """``text`` (e.g. 'MassBio 기준') names the definition of the figure from ``rows`` (a row, rows
+    or a cited figure, all of one basis). Like :func:`label`, it holds no figure."""
+    found = {r["basis"] for r in rows_of(rows)}
+    if len(found) != 1 or None in found:
+        raise ValueError(f"{text!r} names one basis, but the rows have {sorted(map(str, found))}")
+    words = label(text)
+    page = _raw_html(f'<span class="prov-basis" data-basis="{html.escape(str(next(iter(found))))}">{html.escape(text)}</span>')
+    out = Named(m.per_format(page, str(words)))
+    out.basis = next(iter(found))
+    out.plain = text
+    return out
+
+
+class Phrase(str):
+    """A chart title or subtitle made of text and cited figures. ``marks`` say which parts are
+    figures (with their metadata) and which name a basis: the chart's ``usermeta``, which the
+    pairing check reads (the browser draws the title; the check cannot see its figures otherwise)."""
+
+    marks: tuple[dict, ...] = ()
+
+
+def phrase(*parts) -> Phrase:
+    """A title from parts: cited figures (:func:`cite`, :func:`join`), basis names (:func:`basis`)
+    and plain text, which like :func:`label` may hold years and single digits but no figure."""
+    text, marks = "", []
+    for part in parts:
+        if isinstance(part, Cited):
+            marks += [{"text": f["text"], "figure": f["figure"]} for f in part.figures]
+            text += part.plain
+        elif isinstance(part, Named):
+            marks.append({"text": part.plain, "basis": part.basis})
+            text += part.plain
+        else:
+            label(part)  # refuses a figure typed into a title
+            text += str(part)
+    out = Phrase(text)
+    out.marks = tuple(marks)
     return out
 
 
@@ -208,6 +434,8 @@ def join(parts, sep: str = ", ") -> Cited:
     out = Cited(m.escape(sep).join(parts))
     out.sources = tuple(dict.fromkeys(s for p in parts for s in getattr(p, "sources", ())))
     out.plain = sep.join(getattr(p, "plain", str(p)) for p in parts)
+    out.figures = tuple(f for p in parts for f in getattr(p, "figures", ()))
+    out.evidence = tuple(dict.fromkeys(e for p in parts for e in getattr(p, "evidence", ())))
     return out
 
 

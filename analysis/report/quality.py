@@ -77,7 +77,8 @@ def claims_table(claims: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = 
     for r in claims.sort_values("claim_id").itertuples():
         evidence = evidence_rows(r, tables or {})
         has_rows = any(not e.empty for e in evidence)
-        data = prov.cite(r.data_value, evidence, how="판정의 근거가 된 자료", mark=False) if has_rows and r.data_value != "—" else r.data_value
+        data = (prov.cite(r.data_value, evidence, how="판정의 근거가 된 자료", mark=False, kind="summary")
+                if has_rows and r.data_value != "—" else r.data_value)
         rows.append({"id": r.claim_id, "claim": f"{r.claim}", "claimant": r.claimant, "verdict": verdict_badge(r.verdict),
                      "data": data, "detail": r.detail})
     return m.table(rows, [m.Column("번호", "id", "l", 0.8), m.Column("주장 (보도된 문장)", "claim", "l", 3), m.Column("주장한 곳", "claimant", "l", 1.6),

@@ -131,7 +131,7 @@ def status_counts(pledges: pd.DataFrame) -> dict[str, prov.Cited]:
     out = {}
     for label in STATUS_COLORS:
         rows = pledges[pledges["status_label"] == label]
-        out[label] = prov.cite(f"{len(rows)}건", rows, how=f"상태가 '{label}'인 약속 수 (판정 규칙은 표 아래)") if len(rows) else None
+        out[label] = prov.cite(f"{len(rows)}건", rows, how=f"상태가 '{label}'인 약속 수 (판정 규칙은 표 아래)", kind="count") if len(rows) else None
     return out
 
 

@@ -66,7 +66,7 @@ def verdict_counts(claims: pd.DataFrame) -> dict[str, prov.Cited]:
     for verdict, label in VERDICT_LABELS.items():
         rows = claims[claims["verdict"] == verdict]
         if len(rows):
-            out[verdict] = prov.cite(f"{label} {len(rows)}건", rows, how="판정별 주장 수", mark=False)
+            out[verdict] = prov.cite(f"{label} {len(rows)}건", rows, how="판정별 주장 수", mark=False, kind="count")
     return out
 
 
