@@ -83,3 +83,13 @@ def test_without_setup_the_registry_is_read_from_the_clean_data():
 def test_rows_without_their_identity_are_not_guessed():
     assert evidence.unconfirmed_in(pd.DataFrame({"value": [50]})) == []
     assert evidence.unconfirmed_in(None) == []
+
+
+def test_the_events_table_and_the_timeline_do_not_call_an_unconfirmed_figure_a_fact(tables):
+    events = tables["events"]
+    table = str(response.events_table(events))
+    assert f"50명† ({MARK})" in table  # the figure
+    assert f"| {MARK} |" in table  # and its 성격 column: not '사실'
+    frame = response.timeline_frame(events)
+    row = frame[frame["event"].str.contains("한국 연구자 보스턴 파견")].iloc[0]
+    assert row["figure_as_published"] == f"50명 ({MARK})"

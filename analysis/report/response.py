@@ -26,8 +26,8 @@ def events_table(events: pd.DataFrame) -> m.Markup:
     for _, e in events.sort_values(["date", "source_row"]).iterrows():
         figure = None if pd.isna(e["figure_as_published"]) else prov.cite(
             evidence.hedge(f"{e['figure_as_published']}{t.dagger(e['evidence'])}", e), e, mark=False)
-        rows.append({"date": e["date"], "cat": CATEGORY_LABELS[e["category"]], "event": e["event"],
-                     "kind": "계획·목표" if is_plan(e["event"]) else "사실", "figure": figure})
+        kind = evidence.MARK if evidence.unconfirmed_in(e) else "계획·목표" if is_plan(e["event"]) else "사실"
+        rows.append({"date": e["date"], "cat": CATEGORY_LABELS[e["category"]], "event": e["event"], "kind": kind, "figure": figure})
     return m.table(rows, [m.Column("날짜", "date", "l", 1.2), m.Column("구분", "cat", "l", 0.7), m.Column("내용", "event", "l", 4.6),
                           m.Column("성격", "kind", "l", 0.9), m.Column("수치", "figure", "r", 1.6)])
 
@@ -43,6 +43,8 @@ def timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
     out["category"] = out["category"].map(CATEGORY_LABELS)
     out["kind"] = out["event"].map(lambda e: "계획·목표" if is_plan(e) else "사실")
     out["date_start"] = out["date"].map(_start).dt.strftime("%Y-%m-%d")
+    # A figure not seen in its source's text says so in the tooltip too.
+    out["figure_as_published"] = [None if pd.isna(f) else evidence.hedge(f, r) for f, (_, r) in zip(out["figure_as_published"], out.iterrows())]
     return out
 
 
@@ -159,7 +161,8 @@ def _observations_cell(rows: pd.DataFrame) -> m.Markup:
         figure = "" if pd.isna(o["figure_as_published"]) else f" {o['figure_as_published']}"
         if figure and not pd.isna(o.get("figure_of")):
             figure += f" ({o['figure_of']})"
-        head = m.escape(f"{o['date']} {OBSERVATION_LABELS[o['observation']]}")
+        moved = f" (새 기한 {o['new_deadline']})" if not pd.isna(o["new_deadline"]) else ""
+        head = m.escape(f"{o['date']} {OBSERVATION_LABELS[o['observation']]}{moved}")
         if figure:
             cited = prov.cite(figure.strip() + t.dagger(o["evidence"]), o, mark=False)
             parts.append(m.Markup(f"{head} {cited}"))
