@@ -181,8 +181,8 @@ def pledges_table(pledges: pd.DataFrame, status: pd.DataFrame) -> m.Markup:
         rows.append({"date": p["date"], "kind": p["kind_label"], "who": p["pledger"], "what": p["pledge"], "target": target, "deadline": deadline,
                      "obs": _observations_cell(status[status["pledge_id"] == p["pledge_id"]]),
                      "status": m.strong(p["status_label"])})
-    return m.table(rows, [m.Column("날짜", "date", "l", 1.0), m.Column("구분", "kind", "l", 0.8), m.Column("누가", "who", "l", 1.5),
-                          m.Column("무엇을", "what", "l", 2.6),
+    return m.table(rows, [m.Column("날짜", "date", "l", 1.3), m.Column("구분", "kind", "l", 0.8), m.Column("누가", "who", "l", 1.4),
+                          m.Column("무엇을", "what", "l", 2.4),
                           m.Column("목표", "target", "r", 1.0), m.Column("기한", "deadline", "l", 1.0),
                           m.Column("그 뒤 (날짜순)", "obs", "l", 1.8), m.Column("상태", "status", "l", 1.3)])
 
