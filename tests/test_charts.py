@@ -149,12 +149,15 @@ def test_pledge_timeline_spans_end_at_the_moved_deadline_or_the_report_date(t):
 
 
 def test_status_counts_add_up_and_cite_the_pledges_counted(t):
+    """Pledges only: the state visit's announcements (kind announcement) are counted apart."""
     counts = response.status_counts(t["pledges"])
     total = sum(int(str(c.plain).rstrip("건")) for c in counts.values() if c is not None)
-    assert total == len(t["pledges"])
+    promises, announced = response.promises(t["pledges"]), response.announcements(t["pledges"])
+    assert total == len(promises) and len(promises) + len(announced) == len(t["pledges"])
+    assert set(announced["pledge_id"]) == {"VISIT-INVEST", "VISIT-BIO-MOU", "VISIT-STARTUP"}
     for label, c in counts.items():
         if c is not None:
-            assert set(c.sources) == set(t["pledges"][t["pledges"]["status_label"] == label]["source_id"])
+            assert set(c.sources) == set(promises[promises["status_label"] == label]["source_id"])
 
 
 def test_half_year_and_full_year_stay_apart(t):

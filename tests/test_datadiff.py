@@ -206,3 +206,39 @@ def test_cli_prints_markdown(repo, capsys):
     assert cli.main(["--root", str(paths.root), "diff", "main", "--markdown"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("### Clean data: working tree vs ") and "#### Claim verdicts changed (1)" in out
+
+
+def _vi(rows):
+    cols = ["series_id", "year", "period", "amount", "value_as_published", "preferred", "source_id", "source_row"]
+    return pd.DataFrame([dict(zip(cols, r)) for r in rows])
+
+
+REVISION_SOURCES = pd.DataFrame({"source_id": ["aug", "feb"], "date_published": ["2025-08-13", "2026-02-13"]})
+
+
+def test_a_figure_revised_by_a_newer_release_is_listed_with_both_releases():
+    """H1 2025: the August release said 5조6780억원, the February release 57,380억원. Both rows are kept,
+    the newer is preferred, and the diff names the revision with each figure's source and date."""
+    old = _vi([("kr_all_vc_mss", 2025, "H1", 5.678e12, "5조6780억원", True, "aug", 2)])
+    new = _vi([("kr_all_vc_mss", 2025, "H1", 5.678e12, "5조6780억원", False, "aug", 2),
+               ("kr_all_vc_mss", 2025, "H1", 5.738e12, "57,380억원", True, "feb", 8)])
+    revs = datadiff.revisions_since("venture_investment", old, new, REVISION_SOURCES)
+    assert [(r.key, r.before, r.before_source, r.after, r.after_source) for r in revs] == [
+        ("kr_all_vc_mss 2025 H1", "5조6780억원", "aug, 2025-08-13", "57,380억원", "feb, 2026-02-13")]
+    # already preferred at the ref: not a revision made by this change
+    assert datadiff.revisions_since("venture_investment", new, new, REVISION_SOURCES) == []
+    # the same figure repeated, or a rounded form of it, is no revision
+    same = _vi([("s", 2025, "FY", 5.738e12, "5조7380억원", False, "aug", 2), ("s", 2025, "FY", 5.738e12, "57,380억원", True, "feb", 8)])
+    assert datadiff.revisions_since("venture_investment", None, same, REVISION_SOURCES) == []
+
+
+def test_revisions_are_shown_in_the_text_and_markdown_diff():
+    added = [datadiff.RowFigure("kr_all_vc_mss 2025 H1", "amount", 5.738e12, "KRW", "feb")]
+    diff = datadiff.DataDiff(datadiff.Ref("0" * 40, "HEAD"), [datadiff.TableDiff("venture_investment", 1, 2, added=added)], [], [], {},
+                             [datadiff.Revision("venture_investment", "kr_all_vc_mss 2025 H1", "5조6780억원", "aug, 2025-08-13",
+                                                "57,380억원", "feb, 2026-02-13")])
+    text = datadiff.render_text(diff)
+    assert "revised by a newer release (1; both rows kept, the newer is used)" in text
+    assert "5조6780억원" in text and "feb, 2026-02-13" in text
+    md = datadiff.render_markdown(diff)
+    assert "#### Revised by a newer release (1; both rows kept, the newer is used)" in md and "aug, 2025-08-13" in md

@@ -61,7 +61,15 @@ def test_rule4_started_before_the_deadline_or_without_one():
     assert P.decide_status(None, [O("2025", "started")], AS_OF).status == "started"
 
 
-def test_rule5_nothing_reported():
+def test_rule5_only_the_plan_restated_is_its_own_status_never_started():
+    """KIST's Boston centre: an interview (2024) and a briefing (2025-02) restate the plan; neither is a start."""
+    d = P.decide_status("2027", [O("2024", "planned"), O("2025-02-16", "planned")], AS_OF)
+    assert d.status == "planned_only" and P.STATUSES["planned_only"] == "계획만 보고"
+    assert P.decide_status("2027", [O("2024", "planned"), O("2025", "started")], AS_OF).status == "started"
+    assert P.decide_status("2025", [O("2024", "planned")], AS_OF).status == "overdue_no_report"
+
+
+def test_rule6_nothing_reported():
     assert P.decide_status("2027", [], AS_OF).status == "not_due_no_report"
     assert P.decide_status(None, [], AS_OF).status == "no_deadline_no_report"
 
@@ -78,7 +86,7 @@ def test_observations_after_the_report_date_are_not_yet_known():
 
 def test_every_status_has_a_label():
     assert set(P.STATUSES) == {"delivered", "delayed_scaled_down", "delayed", "scaled_down", "overdue_no_report", "started",
-                               "not_due_no_report", "no_deadline_no_report"}
+                               "planned_only", "not_due_no_report", "no_deadline_no_report"}
 
 
 # ---------------------------------------------------------------- raw tables
@@ -106,7 +114,7 @@ GOOD = "HN-FIRMS,2023-05-12,과기정통부,입주 기업 500개로,500개,2025,
 
 def test_clean_pledges_decides_status_from_rows_and_the_report_date(tmp_path):
     src = sources(tmp_path, [GOOD, "LABHUB,2023-03-22,중기부,랩허브 구축,2천726억원,2025,2025년까지,2025년까지 구축을 완료,본문"],
-                  ["LABHUB,2024,지연,2028년,2028,2028년은 돼야 가동,1문단"])
+                  ["LABHUB,2024,지연,,2028,2028년은 돼야 가동,1문단"])
     p, s = P.clean_pledges(src, tmp_path, today=AS_OF)
     assert dict(zip(p["pledge_id"], p["status"])) == {"HN-FIRMS": "overdue_no_report", "LABHUB": "delayed"}
     assert p["status_as_of"].unique().tolist() == ["2026-12-03"]
@@ -154,6 +162,50 @@ def test_bad_status_rows_name_file_row_column(tmp_path, row, column, message):
 def test_status_rows_dated_ahead_of_today_are_refused_whatever_the_sidecar_says(tmp_path):
     src = sources(tmp_path, [GOOD], ["HN-FIRMS,2027-01-05,이행,,,q,본문"], status_published="2027")
     with pytest.raises(CleaningError, match=r"pledge_status.csv:2:date: the date 2027-01-05 is after today \(2026-12-03\)"):
+        P.clean_pledges(src, tmp_path, today=AS_OF)
+
+
+def test_an_observation_figure_is_parsed_with_its_unit_and_what_it_counts(tmp_path):
+    """The Boston–Korea selection: 17 projects selected and 203 applied, each a number with a unit."""
+    rows = ["HN-FIRMS,2024,착수,17건,,총 203건의 과제가 지원해 … 총 17건이 우수과제로,본문,선정된 우수과제",
+            "HN-FIRMS,2024,착수,203건,,총 203건의 과제가 지원해 … 총 17건이 우수과제로,본문,지원한 과제",
+            "HN-FIRMS,2024,축소,2만6천㎡,,연면적이 2만6천㎡로 변경됐다,본문,",
+            "HN-FIRMS,2024,지연,,2027,2027년말 준공,본문,"]
+    src = sources(tmp_path, [GOOD], rows)
+    (tmp_path / "data/raw/s1/pledge_status.csv").write_text(STATUS_HEADER.strip() + ",figure_of\n" + "".join(r + "\n" for r in rows),
+                                                           encoding="utf-8")
+    _, s = P.clean_pledges(src, tmp_path, today=AS_OF)
+    assert s["figure_value"].tolist()[:3] == [17.0, 203.0, 26_000.0] and pd.isna(s["figure_value"].iloc[3])
+    assert s["figure_unit"].tolist()[:3] == ["count", "count", "m2"]
+    assert s["figure_of"].tolist()[:2] == ["선정된 우수과제", "지원한 과제"] and pd.isna(s["figure_of"].iloc[2])
+
+
+def test_a_negative_or_unparseable_observation_figure_is_refused_at_its_cell(tmp_path):
+    with pytest.raises(CleaningError, match=r"^data/raw/s1/pledge_status.csv:2:figure: '-17건' is -17 count; allowed for a count: 0 or more"):
+        P.clean_pledges(sources(tmp_path, [GOOD], ["HN-FIRMS,2024,착수,-17건,,q,본문"]), tmp_path, today=AS_OF)
+    with pytest.raises(CleaningError, match=r"^data/raw/p1/pledges.csv:2:target: '-500개' is -500 count; allowed for a count: 0 or more"):
+        P.clean_pledges(sources(tmp_path, [GOOD.replace(",500개,", ",-500개,")]), tmp_path, today=AS_OF)
+
+
+def test_announcements_are_their_own_kind_and_a_bad_kind_is_refused(tmp_path):
+    """State-visit results (MOUs signed, investment announced) are not promises: kind 발표."""
+    header = PLEDGE_HEADER.strip() + ",kind\n"
+    src = sources(tmp_path, [GOOD])
+    path = tmp_path / "data/raw/p1/pledges.csv"
+    path.write_text(header + GOOD + ",\n" + "VISIT-INVEST,2023-05-04,방미,투자 유치,59억 달러,,,59억 달러의 투자 유치,본문,발표\n", encoding="utf-8")
+    p, _ = P.clean_pledges(src, tmp_path, today=AS_OF)
+    assert dict(zip(p["pledge_id"], p["kind"])) == {"HN-FIRMS": "pledge", "VISIT-INVEST": "announcement"}
+    assert dict(zip(p["pledge_id"], p["kind_label"]))["VISIT-INVEST"] == "방미 발표"
+    path.write_text(header + GOOD + ",약속함\n", encoding="utf-8")
+    with pytest.raises(CleaningError, match=r"^data/raw/p1/pledges.csv:2:kind: expected one of \['약속', '발표'\]"):
+        P.clean_pledges(src, tmp_path, today=AS_OF)
+
+
+def test_figure_of_without_a_figure_is_refused(tmp_path):
+    src = sources(tmp_path, [GOOD], [])
+    (tmp_path / "data/raw/s1/pledge_status.csv").write_text(STATUS_HEADER.strip() + ",figure_of\nHN-FIRMS,2024,착수,,,q,본문,선정 과제\n",
+                                                           encoding="utf-8")
+    with pytest.raises(CleaningError, match=r"pledge_status.csv:2:figure_of: says what a figure counts, but the row has no figure"):
         P.clean_pledges(src, tmp_path, today=AS_OF)
 
 

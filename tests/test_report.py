@@ -48,6 +48,27 @@ def test_every_inline_figure_carries_its_provenance(executed):
         assert value.strip() and not re.search(r"\bnan\b|<NA>", value), f"{source.file}:{source.line}: {value!r}"
 
 
+@pytest.mark.slow
+def test_no_unconfirmed_figure_is_stated_as_fact_in_the_prose(executed):
+    """The audit, on what the chapters print: no inline text repeats a figure that a row marks
+    unconfirmed (no quote) unless it says '원문 미확인' (the rule itself: analysis/report/evidence.py)."""
+    from analysis.report import evidence
+    from analysis.report.data import load_all
+
+    printed = {info["printed"] for info in evidence.unconfirmed_rows(load_all()).values() if info["printed"]}
+    assert "50명" in printed
+    nb, executable = executed
+    for cell, source in zip(nb.cells, executable):
+        if source.kind != "inline":
+            continue
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        # What the sentence says, not the tooltip listing the rows a figure rests on (a count of
+        # clusters lists each cluster's printed figure there, as provenance, not as a statement).
+        text = re.sub(r'<span class="prov-tip".*?</a>', "</a>", text, flags=re.S)
+        for figure in printed:
+            assert figure not in text or evidence.MARK in text, f"{source.file}:{source.line}: states {figure!r} as fact"
+
+
 def test_a_bare_inline_figure_is_caught(tmp_path):
     """The check above on a hand-made chapter: a bare number and a number disguised as a label fail."""
     from analysis.report import provenance as prov

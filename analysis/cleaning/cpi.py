@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.snapshot import CPI_FILE, CPI_SERIES, CPI_SOURCE_ID
+from analysis.cleaning.ranges import refuse_column_outside
 from analysis.sources import RawSource, label_of, parse_numeric_columns, read_raw_table
 
 RAW_COLUMNS = ("series_id", "area", "year", "annual_average")
@@ -36,6 +37,7 @@ def parse_index(df: pd.DataFrame, label: str) -> pd.DataFrame:
         if row.series_id not in CPI_SERIES:
             raise CleaningError(label, row.source_row, "series_id", f"unexpected series {row.series_id!r}; expected {list(CPI_SERIES)}")
     out = parse_numeric_columns(df, label, {"year": int, "annual_average": float})
+    refuse_column_outside(out, label, "annual_average", "rate", "index points")
     return out.assign(index=out["annual_average"])
 
 

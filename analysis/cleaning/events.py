@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.cleaning.dated import publication_dates, refuse_impossible_dates
 from analysis.cleaning.figures import quantity_at
+from analysis.cleaning.ranges import MONEY, refuse_outside
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.sources import RawSource, is_partial_date, read_named_tables
@@ -56,6 +57,8 @@ def parse_events(df: pd.DataFrame) -> pd.DataFrame:
             raise CleaningError(row.file, row.source_row, "event", "empty event")
         if row.figure:
             q = quantity_at(row, "figure", row.figure)
+            for v in (q.value, q.low, q.high):
+                refuse_outside(row.file, row.source_row, "figure", row.figure, v, "amount" if q.unit in MONEY else "count", q.unit)
             values.append(q.value)
             units.append(q.unit or "count")
             quals.append(q.qualifier)

@@ -140,3 +140,29 @@ def mark_preferred(df: pd.DataFrame, key: tuple[str, ...] = ("series_id", "year"
     first = ordered.drop_duplicates(list(key), keep="first").index
     out["preferred"] = out.index.isin(first)
     return out.drop(columns=["_rounded", "_rank", "_date"])
+
+
+def revisions(df: pd.DataFrame, key: tuple[str, ...], value_col: str, dates: Mapping[str, str]) -> list[dict]:
+    """Figures a later release revised: within one key (a series names one producer, so the rows
+    of a key are that producer's releases and the stories quoting them), the preferred row was
+    published after another row that gives a different figure. Both rows stay in the table, each
+    dated by its source; the newer one is used (:func:`mark_preferred` puts it first whenever it is
+    of the same evidence rank or better). One dict per revised (earlier) row, oldest first:
+    ``key`` values, ``before``/``after`` rows and their publication dates."""
+    out = []
+    if df.empty:
+        return out
+    for k, group in df.groupby(list(key), sort=True, dropna=False):
+        preferred = group[group["preferred"]]
+        if len(preferred) != 1:
+            continue
+        new = preferred.iloc[0]
+        new_date = str(dates.get(new["source_id"], ""))
+        for _, old in group[~group["preferred"]].iterrows():
+            old_date = str(dates.get(old["source_id"], ""))
+            if pd.isna(old[value_col]) or pd.isna(new[value_col]) or float(old[value_col]) == float(new[value_col]):
+                continue
+            if old_date < new_date and not agrees_with_rounded(float(new[value_col]), float(old[value_col])):
+                out.append({"key": dict(zip(key, k if isinstance(k, tuple) else (k,))), "before": old, "after": new,
+                            "before_date": old_date, "after_date": new_date})
+    return sorted(out, key=lambda r: (r["before_date"], str(r["key"])))

@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.snapshot import FX_FILE, FX_SOURCE_ID
+from analysis.cleaning.ranges import refuse_column_outside
 from analysis.sources import RawSource, label_of, parse_numeric_columns, read_raw_table
 
 RAW_COLUMNS = ("year", "krw_per_usd", "trading_days", "first_date", "last_date")
@@ -37,7 +38,10 @@ SCHEMA = TableSchema(
 
 
 def parse_rates(df: pd.DataFrame, label: str) -> pd.DataFrame:
-    return parse_numeric_columns(df, label, {"year": int, "krw_per_usd": float, "trading_days": int})
+    out = parse_numeric_columns(df, label, {"year": int, "krw_per_usd": float, "trading_days": int})
+    refuse_column_outside(out, label, "krw_per_usd", "rate", "KRW per USD")
+    refuse_column_outside(out, label, "trading_days", "trading_days", "days")
+    return out
 
 
 def flag_complete_years(df: pd.DataFrame) -> pd.DataFrame:

@@ -61,6 +61,9 @@ SERIES: dict[str, Series] = {
                                    "Boston Globe (MassBio Snapshot coverage): of the world's 20 largest drugmakers, how many have a presence in Massachusetts",
                                    "매사추세츠"),
     "labcentral_resident_companies": _s("밀집", "Boston", "LabCentral 입주 기업 수", "count", "LabCentral impact reports: resident companies"),
+    "ma_lab_vacancy_massbio": _s("밀집", "MA", "랩 공실률", "percent",
+                                 "MassBio Industry Snapshot (as reported by the trade press): lab vacancy rate by submarket; the date of "
+                                 "measurement is not printed, the year is the Snapshot's (entity = Cambridge/Boston)"),
     "labcentral_us_early_stage_share": _s("투자", "Boston", "미국 초기 단계 투자 중 비중", "percent",
                                           "LabCentral impact reports: resident and alumni companies' share of all US early-stage (seed, Series A) financing"),
     # 밀집 — Korean clusters and comparators (entity = cluster)
@@ -102,6 +105,12 @@ SERIES: dict[str, Series] = {
     "ma_nih_share_massbio": _s("병원협력", "MA", "미국 NIH 연구비 중 비중", "percent",
                                "MassBio year-end report via Banker & Tradesman: Massachusetts' share of all NIH funding in the year",
                                "매사추세츠"),
+    "ma_nih_funding_decline_massbio": _s("병원협력", "MA", "NIH 연구비 감소율", "percent",
+                                         "MassBio Industry Snapshot via GBH News: decline in NIH funding to Massachusetts from the year before, "
+                                         "percent, printed as a decline without sign (a result)", "매사추세츠"),
+    "ma_nih_funding_decline_projection_massbio": _s("병원협력", "MA", "NIH 연구비 감소율 전망", "percent",
+                                                    "MassBio projection (August 2025, via GBH News) of the year's decline in NIH funding to "
+                                                    "Massachusetts, percent — a projection, never a result", "매사추세츠"),
     "nih_hospital_funding": _s("병원협력", "Boston", "병원별 NIH 연구비", "USD",
                                "NIH awards to independent hospitals by fiscal year (MassBio/BMRB/BRIMR; entity = hospital)"),
     "kr_rh_research_funds_mohw": _s("병원협력", "KR", "총 연구비", "KRW", "보건복지부: 연구중심병원(10곳) 총 연구비", "연구중심병원 10곳"),
@@ -134,6 +143,9 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "ma_top20_pharma_presence": (0, 20),
     "labcentral_resident_companies": (1, 5_000),
     "labcentral_us_early_stage_share": (0, 100),
+    "ma_lab_vacancy_massbio": (0, 100),
+    "ma_nih_funding_decline_massbio": (0, 100),
+    "ma_nih_funding_decline_projection_massbio": (0, 100),
     "kr_cluster_firms": (1, 10_000),
     "kr_cluster_jobs": (10, 1_000_000),
     "kr_cluster_area": (1_000, 100_000_000),

@@ -8,7 +8,14 @@ report's date, so a deadline that passed with no delivery report reads "기한 �
 없음", never "delivered", and a new observation changes it only through a raw row with its source.
 
 Raw files: ``pledges.csv`` (one row per pledge, as printed) and ``pledge_status.csv`` (one row per
-observation); each lives in its own source folder with its sidecar like every raw file. A pledge's
+observation); each lives in its own source folder with its sidecar like every raw file.
+
+Not every row of ``pledges.csv`` is a promise. Results announced during the 2023 state visit (MOUs
+signed, investment announced) have no deliverable and no deadline: the optional column ``kind``
+says ``발표`` for them (``약속`` when absent), the clean column ``kind`` is ``announcement`` or
+``pledge``, and the report counts the two apart. An observation's figure is parsed like a
+pledge's target (number and unit), and the optional column ``figure_of`` says what it counts
+(the 17 projects selected and the 203 that applied are two figures of one observation). A pledge's
 own date and an observation's date (when it was said or seen) are refused after today or after
 their source's publication (:mod:`analysis.cleaning.dated`); a deadline may lie ahead.
 """
@@ -26,15 +33,21 @@ from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.sources import RawSource, is_partial_date, parse_partial_date, read_named_tables
 from analysis.cleaning.figures import quantity_at
+from analysis.cleaning.ranges import MONEY, refuse_outside
 
 PLEDGE_FILE = "pledges.csv"
 STATUS_FILE = "pledge_status.csv"
 PLEDGE_COLUMNS = ("pledge_id", "date", "pledger", "pledge", "target", "deadline", "deadline_as_printed", "quote", "location")
 STATUS_COLUMNS = ("pledge_id", "date", "status", "figure", "new_deadline", "quote", "location")
+# Optional raw columns (absent = the default): what a row of pledges.csv is, what a figure counts.
+PLEDGE_KINDS = {"약속": "pledge", "발표": "announcement"}
+KIND_LABELS = {"pledge": "약속", "announcement": "방미 발표"}
+OPTIONAL_PLEDGE_COLUMNS = {"kind": "약속"}
+OPTIONAL_STATUS_COLUMNS = {"figure_of": ""}
 # What a source can report about a pledge, in the raw files' Korean, and the code used in the
 # clean table. "No public report found" is not an observation a source makes: it is what the rule
 # concludes when there is none.
-OBSERVATIONS = {"착수": "started", "지연": "delayed", "축소": "scaled_down", "이행": "delivered"}
+OBSERVATIONS = {"착수": "started", "지연": "delayed", "축소": "scaled_down", "이행": "delivered", "계획": "planned"}
 # The status a pledge is given, decided by decide_status; Korean labels as the report prints them.
 STATUSES = {
     "delivered": "이행",
@@ -43,6 +56,7 @@ STATUSES = {
     "scaled_down": "축소",
     "overdue_no_report": "기한 경과, 이행 보고 없음",
     "started": "진행 중",
+    "planned_only": "계획만 보고",
     "not_due_no_report": "기한 전, 보고 없음",
     "no_deadline_no_report": "기한 없음, 후속 보고 없음",
 }
@@ -55,6 +69,9 @@ PLEDGE_SCHEMA = TableSchema(
         Column("pledge_id", "string", "", "Short id of the pledge (also in pledge_status).", "raw: pledge_id"),
         Column("date", "string", "YYYY[-MM[-DD]]", "When the pledge was made or printed.", "raw: date"),
         Column("year", "int", "year", "Year of the pledge.", "derived: date"),
+        Column("kind", "string", "", "pledge (a promise with a deliverable) or announcement (a result announced during the 2023 state visit).",
+               "raw: kind (약속/발표; 약속 when absent)"),
+        Column("kind_label", "string", "", "The kind as the report prints it (Korean).", "analysis.cleaning.pledges.KIND_LABELS"),
         Column("pledger", "string", "", "Who pledged.", "raw: pledger"),
         Column("pledge", "string", "", "What was pledged (short, in the source's words).", "raw: pledge"),
         Column("target_as_published", "string", "", "The target figure as printed.", "raw: target"),
@@ -64,7 +81,7 @@ PLEDGE_SCHEMA = TableSchema(
         Column("deadline_as_printed", "string", "", "The deadline in the source's words ('2025년까지', '2년 내에').", "raw: deadline_as_printed"),
         Column("effective_deadline", "string", "YYYY[-MM[-DD]]", "The deadline after the latest reported delay.", "analysis.cleaning.pledges.decide_status"),
         Column("status", "string", "", "delivered, delayed, scaled_down, delayed_scaled_down, overdue_no_report, started, "
-               "not_due_no_report or no_deadline_no_report.", "analysis.cleaning.pledges.decide_status"),
+               "planned_only, not_due_no_report or no_deadline_no_report.", "analysis.cleaning.pledges.decide_status"),
         Column("status_label", "string", "", "The status as the report prints it (Korean).", "analysis.cleaning.pledges.STATUSES"),
         Column("status_as_of", "string", "YYYY-MM-DD", "The report's date the status is decided at: the newest date_accessed of any source.",
                "sidecars: date_accessed"),
@@ -85,8 +102,11 @@ STATUS_SCHEMA = TableSchema(
         Column("pledge_id", "string", "", "The pledge observed (pledges.pledge_id).", "raw: pledge_id"),
         Column("date", "string", "YYYY[-MM[-DD]]", "When it was observed or reported.", "raw: date"),
         Column("year", "int", "year", "Year of the observation.", "derived: date"),
-        Column("observation", "string", "", "started, delayed, scaled_down or delivered.", "raw: status"),
+        Column("observation", "string", "", "started, delayed, scaled_down, delivered or planned (the plan restated).", "raw: status"),
         Column("figure_as_published", "string", "", "The figure the source gives with it, as printed.", "raw: figure"),
+        Column("figure_value", "float", "figure_unit", "That figure parsed.", "parsed from raw: figure"),
+        Column("figure_unit", "string", "", "Unit of figure_value (count for a bare or counter-word number).", "parsed from raw: figure"),
+        Column("figure_of", "string", "", "What the figure counts, in the source's terms.", "raw: figure_of"),
         Column("new_deadline", "string", "YYYY[-MM[-DD]]", "For a delay: the new date given.", "raw: new_deadline"),
         Column("quote", "string", "", "Verbatim quote.", "raw: quote"),
         Column("evidence", "string", "", "primary or secondary.", "sidecar: evidence"),
@@ -130,7 +150,8 @@ def decide_status(deadline: str | None, observations: Sequence[Observation], as_
     3. a reported delay and a reported cut -> delayed_scaled_down; a delay alone -> delayed; a cut
        alone -> scaled_down;
     4. a reported start -> started;
-    5. nothing reported: not_due_no_report before the deadline, no_deadline_no_report without one.
+    5. only the plan restated (no start, delay, cut or delivery) -> planned_only;
+    6. nothing reported: not_due_no_report before the deadline, no_deadline_no_report without one.
 
     Observations dated after ``as_of`` are not yet known at the report's date and are ignored.
     """
@@ -153,9 +174,19 @@ def decide_status(deadline: str | None, observations: Sequence[Observation], as_
         return Decision("scaled_down", effective, "규모가 축소됐다는 보고가 있다.")
     if "started" in kinds:
         return Decision("started", effective, "착수 보고가 있고 기한 전이다." if effective else "착수 보고가 있다(기한 없음).")
+    if "planned" in kinds:
+        return Decision("planned_only", effective, "계획을 다시 밝힌 보고만 있고 착수·이행 보고가 없다.")
     if effective:
         return Decision("not_due_no_report", effective, f"기한({effective}) 전이고 아직 보고가 없다.")
     return Decision("no_deadline_no_report", None, "기한이 없고 후속 보고를 찾지 못했다.")
+
+
+def with_defaults(df: pd.DataFrame, optional: Mapping[str, str]) -> pd.DataFrame:
+    """Optional raw columns: a file without the column, or a row with the cell empty, takes the default."""
+    out = df.copy()
+    for column, default in optional.items():
+        out[column] = out[column].replace("", default).fillna(default) if column in out.columns else default
+    return out
 
 
 def report_date(sources: Mapping[str, RawSource]) -> dt.date:
@@ -191,20 +222,27 @@ def parse_pledges(df: pd.DataFrame) -> pd.DataFrame:
         _check_date_cell(row, "deadline", row.deadline, required=False)
         if row.deadline and not row.deadline_as_printed:
             raise CleaningError(row.file, row.source_row, "deadline_as_printed", "a deadline needs the words the source used for it")
+        if row.kind not in PLEDGE_KINDS:
+            raise CleaningError(row.file, row.source_row, "kind", f"expected one of {list(PLEDGE_KINDS)} (or no column: 약속), found {row.kind!r}")
         if row.target:
             q = quantity_at(row, "target", row.target)
+            for v in (q.value, q.low, q.high):
+                refuse_outside(row.file, row.source_row, "target", row.target, v, "amount" if q.unit in MONEY else "count", q.unit)
             values.append(q.value if q.value is not None else q.high)
             units.append(q.unit)  # None when the source prints no unit ('200억'): not guessed
         else:
             values.append(None), units.append(None)
-    return out.assign(year=out["date"].str[:4].astype(int), target_as_published=out["target"].replace("", None),
+    return out.assign(year=out["date"].str[:4].astype(int), kind=out["kind"].map(PLEDGE_KINDS),
+                      kind_label=out["kind"].map(PLEDGE_KINDS).map(KIND_LABELS), target_as_published=out["target"].replace("", None),
                       target_value=values, target_unit=units, deadline=out["deadline"].replace("", None),
                       deadline_as_printed=out["deadline_as_printed"].replace("", None))
 
 
 def parse_status_rows(df: pd.DataFrame, pledge_ids: set[str]) -> pd.DataFrame:
-    """Observation rows: a known pledge, a known kind, a date; a delay names its new deadline."""
+    """Observation rows: a known pledge, a known kind, a date; a delay names its new deadline; the
+    figure, when there is one, is parsed (number and unit) and cannot be negative."""
     out = df.copy()
+    values, units = [], []
     for row in out.itertuples():
         if row.pledge_id not in pledge_ids:
             raise CleaningError(row.file, row.source_row, "pledge_id", f"unknown pledge {row.pledge_id!r}; known: {sorted(pledge_ids)}")
@@ -216,8 +254,19 @@ def parse_status_rows(df: pd.DataFrame, pledge_ids: set[str]) -> pd.DataFrame:
             raise CleaningError(row.file, row.source_row, "new_deadline", "only a delay (지연) gives a new deadline")
         if not row.quote:
             raise CleaningError(row.file, row.source_row, "quote", "an observation needs its verbatim quote")
+        if row.figure:
+            q = quantity_at(row, "figure", row.figure)
+            for v in (q.value, q.low, q.high):
+                refuse_outside(row.file, row.source_row, "figure", row.figure, v, "amount" if q.unit in MONEY else "count", q.unit)
+            values.append(q.value if q.value is not None else q.high)
+            units.append(q.unit or "count")
+        else:
+            if row.figure_of:
+                raise CleaningError(row.file, row.source_row, "figure_of", "says what a figure counts, but the row has no figure")
+            values.append(None), units.append(None)
     return out.assign(year=out["date"].str[:4].astype(int), observation=out["status"].map(OBSERVATIONS),
-                      figure_as_published=out["figure"].replace("", None), new_deadline=out["new_deadline"].replace("", None))
+                      figure_as_published=out["figure"].replace("", None), figure_value=values, figure_unit=units,
+                      figure_of=out["figure_of"].replace("", None), new_deadline=out["new_deadline"].replace("", None))
 
 
 def attach_status(pledges: pd.DataFrame, status: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -236,10 +285,10 @@ def attach_status(pledges: pd.DataFrame, status: pd.DataFrame, as_of: dt.date) -
 
 def clean_pledges(sources: Mapping[str, RawSource], root, today: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both tables: pledges with their decided status, and the observations they rest on."""
-    raw_p = read_named_tables(sources, root, PLEDGE_FILE, PLEDGE_COLUMNS)
+    raw_p = with_defaults(read_named_tables(sources, root, PLEDGE_FILE, PLEDGE_COLUMNS), OPTIONAL_PLEDGE_COLUMNS)
     if raw_p.empty:
         raise CleaningError("data/raw", None, None, f"no {PLEDGE_FILE} source found for pledges")
-    raw_s = read_named_tables(sources, root, STATUS_FILE, STATUS_COLUMNS)
+    raw_s = with_defaults(read_named_tables(sources, root, STATUS_FILE, STATUS_COLUMNS), OPTIONAL_STATUS_COLUMNS)
     published = publication_dates(sources)
     pledges = parse_pledges(raw_p)
     refuse_impossible_dates(pledges, "date", published, today)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.cleaning.figures import mark_preferred, parse_figure, parse_year, read_figures, select_series
+from analysis.cleaning.ranges import refuse_outside
 from analysis.errors import CleaningError
 from analysis.schema import Column, TableSchema
 from analysis.sources import RawSource
@@ -103,6 +104,7 @@ def parse_amounts(df: pd.DataFrame) -> pd.DataFrame:
         expected = SERIES[row.series].currency
         if q.unit != expected:
             raise CleaningError(row.file, row.source_row, "value", f"series {row.series} is in {expected}, but {row.value!r} is {q.unit}")
+        refuse_outside(row.file, row.source_row, "value", row.value, q.value, "amount", q.unit)
         rows.append({"index": row.Index, "amount": q.value, "currency": q.unit, "qualifier": q.qualifier})
     parsed = pd.DataFrame(rows, columns=["index", "amount", "currency", "qualifier"]).set_index("index")
     out = df[df["measure"] == "amount"].join(parsed)
@@ -121,6 +123,7 @@ def attach_shares(amounts: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     parsed = []
     for row in shares.itertuples():
         q = parse_figure(row, "percent")
+        refuse_outside(row.file, row.source_row, "value", row.value, q.value, "share", "%")
         if not row.share_of:
             raise CleaningError(row.file, row.source_row, "share_of", "a share needs its denominator as the source words it")
         parsed.append({"source_id": row.source_id, "series": row.series, "year": row.year, "period": row.period,

@@ -21,6 +21,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.paths import CHART_IMAGES
+from analysis.report import evidence
 from analysis.report import provenance as prov
 from analysis.report.markup import per_format_block
 from analysis.report.target import rendering
@@ -182,8 +183,12 @@ MA_LIGHT, KR_LIGHT = "#D98C9A", "#6FA8DC"
 GREYS = ("#8C8C8C", "#BDBDBD", "#5E5E5E")
 
 
+_drawn: list[pd.DataFrame] = []  # the rows of the chart being built, for its title's evidence check
+
+
 def _frame(df: pd.DataFrame, extra: dict[str, pd.Series] | None = None) -> pd.DataFrame:
     """The chart's data: the plotted columns plus provenance for tooltips and clicks."""
+    _drawn.append(df)
     out = prov.annotate(df)
     out["근거"] = out["evidence"].map(EVIDENCE_LABELS).fillna("") if "evidence" in out else ""
     for name, col in (extra or {}).items():
@@ -199,6 +204,9 @@ def _frame(df: pd.DataFrame, extra: dict[str, pd.Series] | None = None) -> pd.Da
 
 
 def _title(title: str, subtitle: str) -> alt.Title:
+    drawn = [d for d in _drawn if {"source_id", "source_row"} <= set(d.columns)]
+    _drawn.clear()
+    evidence.refuse_in_title(title, pd.concat(drawn, ignore_index=True) if drawn else None)
     return alt.Title(title, subtitle=[subtitle])
 
 
@@ -332,8 +340,9 @@ def pledge_timeline(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, sub
     points = alt.Chart(mark_data).mark_point(size=80, filled=True, cursor="pointer", color="#222222").encode(
         x="date:T", y=y,
         shape=alt.Shape("what:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=["약속", "기한", "새 기한", "착수", "지연", "축소", "이행"],
-                                        range=["circle", "square", "cross", "triangle-right", "diamond", "triangle-down", "triangle-up"])),
+                        scale=alt.Scale(domain=["약속", "기한", "새 기한", "착수", "계획", "지연", "축소", "이행"],
+                                        range=["circle", "square", "cross", "triangle-right", "triangle-left", "diamond", "triangle-down",
+                                               "triangle-up"])),
         href="href:N",
         tooltip=[alt.Tooltip("date:T", title="날짜", format="%Y-%m-%d"), alt.Tooltip("label:N", title="약속"),
                  alt.Tooltip("what:N", title="구분"), alt.Tooltip("원문 표기:N"), alt.Tooltip("출처:N"), alt.Tooltip("인용:N")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.report import markup as m
+from analysis.report import evidence
 from analysis.report import provenance as prov
 from analysis.report import text as t
 from analysis.report.views import annual, latest, preferred, stack_with_gaps
@@ -52,7 +53,8 @@ def _cell(row: pd.Series) -> prov.Cited:
     approx = "약 " if row["qualifier"] == "approx" else ""
     more = "+" if row["qualifier"] in ("at_least", "more_than") else ""
     cum = " (누적)" if row["period"] == "CUM" else ""
-    return prov.cite(f"{approx}{text}{more} ({int(row['year'])}){cum}{t.dagger(row['evidence'])}", row, mark=False)
+    shown = evidence.hedge(f"{approx}{text}{more} ({int(row['year'])}){cum}{t.dagger(row['evidence'])}", row)
+    return prov.cite(shown, row, mark=False)
 
 
 def korean_cluster_rows(ind: pd.DataFrame) -> list[dict]:

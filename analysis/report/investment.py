@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.cleaning.figures import revisions
 from analysis.report import markup as m
 from analysis.report import provenance as prov
 from analysis.report import text as t
@@ -228,3 +229,42 @@ def kosdaq_listings(ind: pd.DataFrame) -> dict:
     sector = preferred(ind, BIO_SECTOR_SERIES, period="FY").sort_values("year").iloc[-1]
     return {"year": year, "total": _listings(total), "bio": _listings(bio), "basis": named(total),
             "sector_year": int(sector["year"]), "sector": _listings(sector), "sector_basis": named(sector)}
+
+
+def annual_stop_sentence(year: int, ma_last: pd.Series, kr_last: pd.Series, kr_missing: list[int]) -> prov.Label:
+    """Why the full-year comparison stops where it does, in words decided by the data: the side
+    whose newest full year is older, or that both reach the same year (and which Korean years are
+    missing on the way, so the line breaks there)."""
+    ma_year, kr_year = int(ma_last["year"]), int(kr_last["year"])
+    gap = (f" 다만 중기부 기준 한국 바이오·의료의 {', '.join(map(str, kr_missing))}년 연간 금액은 공표 자료에서 찾지 못해 그해는 선이 끊긴다."
+           if kr_missing else "")
+    if ma_year == kr_year == year:
+        return prov.label(f"연간 비교는 두 나라 모두 {year}년 수치까지 있다.{gap}")
+    older, newer = ("한국", "매사추세츠") if kr_year < ma_year else ("매사추세츠", "한국")
+    return prov.label(f"연간 비교가 {year}년에 멈추는 것은 {older} 쪽 때문이다: {newer}는 {max(ma_year, kr_year)}년 연간 수치까지 있지만 "
+                      f"{older}는 {min(ma_year, kr_year)}년 뒤의 연간 수치를 찾지 못했다(공표 자료 없음).{gap}")
+
+
+def revision_sentence(venture: pd.DataFrame, sources: pd.DataFrame, year: int, period: str) -> m.Markup:
+    """A later release that revised a Korean figure of the period compared (the ministry's full-year
+    release revising its H1 total): both figures cited, the newer used. Empty when nothing was revised."""
+    dates = sources.set_index("source_id")["date_published"].astype(str).to_dict()
+    rows = venture[(venture["region"] == "KR") & (venture["year"] == year) & (venture["period"] == period)]
+    found = revisions(rows, ("series_id", "year", "period"), "amount", dates)
+    parts = []
+    for r in found:
+        old, new = r["before"], r["after"]
+        what = "전체 벤처투자" if str(new["series_id"]).startswith("kr_all") else "바이오·의료 벤처투자"
+        parts.append(prov.join([
+            prov.label(f"{r['after_date'][:7]} 발표는 {year}년 상반기 {what}를 "),
+            prov.cite(t.krw(old["amount"]) + t.dagger(old["evidence"]), old),
+            prov.label(f"({r['before_date']} 발표)에서 "),
+            prov.cite(t.krw(new["amount"]) + t.dagger(new["evidence"]), new),
+            prov.label("로 고쳤다(두 수치 모두 데이터에 남기고 새 발표를 쓴다)."),
+        ], sep=""))
+    if not parts:
+        return m.Markup("")
+    kr_bio = venture[(venture["series_id"] == KR_SERIES) & (venture["year"] == year) & (venture["period"] == period)]
+    if {r["after"]["source_id"] for r in found} - set(kr_bio["source_id"]):
+        parts.append(prov.label("바이오·의료 상반기 금액은 그 새 발표에서 다시 찾지 못해, 비교에는 처음 발표된 수치를 쓴다."))
+    return prov.join(parts, sep=" ")

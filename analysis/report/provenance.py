@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.report import evidence as unconfirmed
 from analysis.report import markup as m
 from analysis.report.markup import Markup
 
@@ -348,6 +349,7 @@ def cite(text, rows, *, how: str | None = None, mark: bool = True, kind: str = "
     evidence = evidence_of(rows)
     if not evidence:
         raise ValueError(f"figure {text!r} has no source rows: every figure in the report needs its provenance")
+    unconfirmed.refuse_unhedged(text, rows)  # a figure not seen in its source's text is never stated as fact
     ids = list(dict.fromkeys(e.source_id for e in evidence))
     unknown = [s for s in ids if s not in _state["numbers"]]
     if unknown:

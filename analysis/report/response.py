@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.report import evidence
 from analysis.report import markup as m
 from analysis.report import provenance as prov
 from analysis.report import text as t
@@ -23,9 +24,10 @@ def events_table(events: pd.DataFrame) -> m.Markup:
     keeps its printed form, its provenance and the dagger of secondary evidence."""
     rows = []
     for _, e in events.sort_values(["date", "source_row"]).iterrows():
-        figure = None if pd.isna(e["figure_as_published"]) else prov.cite(f"{e['figure_as_published']}{t.dagger(e['evidence'])}", e, mark=False)
-        rows.append({"date": e["date"], "cat": CATEGORY_LABELS[e["category"]], "event": e["event"],
-                     "kind": "계획·목표" if is_plan(e["event"]) else "사실", "figure": figure})
+        figure = None if pd.isna(e["figure_as_published"]) else prov.cite(
+            evidence.hedge(f"{e['figure_as_published']}{t.dagger(e['evidence'])}", e), e, mark=False)
+        kind = evidence.MARK if evidence.unconfirmed_in(e) else "계획·목표" if is_plan(e["event"]) else "사실"
+        rows.append({"date": e["date"], "cat": CATEGORY_LABELS[e["category"]], "event": e["event"], "kind": kind, "figure": figure})
     return m.table(rows, [m.Column("날짜", "date", "l", 1.2), m.Column("구분", "cat", "l", 0.7), m.Column("내용", "event", "l", 4.6),
                           m.Column("성격", "kind", "l", 0.9), m.Column("수치", "figure", "r", 1.6)])
 
@@ -41,6 +43,8 @@ def timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
     out["category"] = out["category"].map(CATEGORY_LABELS)
     out["kind"] = out["event"].map(lambda e: "계획·목표" if is_plan(e) else "사실")
     out["date_start"] = out["date"].map(_start).dt.strftime("%Y-%m-%d")
+    # A figure not seen in its source's text says so in the tooltip too.
+    out["figure_as_published"] = [None if pd.isna(f) else evidence.hedge(f, r) for f, (_, r) in zip(out["figure_as_published"], out.iterrows())]
     return out
 
 
@@ -53,6 +57,8 @@ def event(events: pd.DataFrame, contains: str) -> pd.Series:
 
 
 def figure(events: pd.DataFrame, contains: str) -> prov.Cited:
+    """An event's figure for a sentence that states it: refused (evidence.UnconfirmedStatement) when
+    the event's row marks it unconfirmed — such a figure is not stated as fact."""
     e = event(events, contains)
     return prov.cite(f"{e['figure_as_published']}{t.dagger(e['evidence'])}", e)
 
@@ -65,6 +71,7 @@ def figure(events: pd.DataFrame, contains: str) -> prov.Cited:
 STATUS_COLORS = {
     "이행": "#009E73",
     "진행 중": "#0F4C81",
+    "계획만 보고": "#56B4E9",
     "지연": "#E69F00",
     "축소": "#CC79A7",
     "지연·축소": "#D55E00",
@@ -72,11 +79,12 @@ STATUS_COLORS = {
     "기한 전, 보고 없음": "#8C8C8C",
     "기한 없음, 후속 보고 없음": "#BDBDBD",
 }
-STATUS_COLOR_NAMES = {"이행": "초록", "진행 중": "파랑", "지연": "노랑", "축소": "분홍", "지연·축소": "주황",
+STATUS_COLOR_NAMES = {"이행": "초록", "진행 중": "파랑", "계획만 보고": "하늘", "지연": "노랑", "축소": "분홍", "지연·축소": "주황",
                       "기한 경과, 이행 보고 없음": "빨강", "기한 전, 보고 없음": "회색", "기한 없음, 후속 보고 없음": "옅은 회색"}
 STATUS_RULES = {
     "이행": "이행(개소·완공·달성)을 알린 보도나 발표가 있다. 기한 뒤에 나왔어도 이행이다.",
     "진행 중": "착수 보고가 있고 기한이 아직 지나지 않았다(또는 기한이 없다).",
+    "계획만 보고": "계획을 다시 밝힌 보고만 있고 착수·이행 보고는 없으며, 기한은 아직 지나지 않았다.",
     "지연": "기한을 늦춘다는 보고가 있고, 늦춘 기한은 아직 지나지 않았다.",
     "축소": "규모를 줄인다는 보고가 있고, 기한은 아직 지나지 않았다.",
     "지연·축소": "기한 연기와 규모 축소가 모두 보고되었고, 늦춘 기한은 아직 지나지 않았다.",
@@ -84,7 +92,7 @@ STATUS_RULES = {
     "기한 전, 보고 없음": "기한 전이고 아직 어떤 보고도 찾지 못했다.",
     "기한 없음, 후속 보고 없음": "약속에 기한이 없고 그 뒤의 보고를 찾지 못했다.",
 }
-OBSERVATION_LABELS = {"started": "착수", "delayed": "지연", "scaled_down": "축소", "delivered": "이행"}
+OBSERVATION_LABELS = {"started": "착수", "delayed": "지연", "scaled_down": "축소", "delivered": "이행", "planned": "계획"}
 LABEL_CHARS = 24
 
 
@@ -126,8 +134,20 @@ def pledge_frames(pledges: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataF
     return pd.DataFrame(spans), pd.DataFrame(marks)
 
 
+def promises(pledges: pd.DataFrame) -> pd.DataFrame:
+    """The rows that are pledges (a deliverable, usually a deadline), not state-visit announcements."""
+    return pledges[pledges["kind"] == "pledge"]
+
+
+def announcements(pledges: pd.DataFrame) -> pd.DataFrame:
+    """Results announced during the 2023 state visit (MOUs signed, investment announced): counted apart."""
+    return pledges[pledges["kind"] == "announcement"]
+
+
 def status_counts(pledges: pd.DataFrame) -> dict[str, prov.Cited]:
-    """How many pledges have each status label, each count cited to the pledges it counts."""
+    """How many pledges (announcements are not pledges) have each status label, each count cited to
+    the pledges it counts."""
+    pledges = promises(pledges)
     out = {}
     for label in STATUS_COLORS:
         rows = pledges[pledges["status_label"] == label]
@@ -137,9 +157,12 @@ def status_counts(pledges: pd.DataFrame) -> dict[str, prov.Cited]:
 
 def _observations_cell(rows: pd.DataFrame) -> m.Markup:
     parts = []
-    for _, o in rows.sort_values("date").iterrows():
+    for _, o in rows.sort_values(["date", "source_row"]).iterrows():
         figure = "" if pd.isna(o["figure_as_published"]) else f" {o['figure_as_published']}"
-        head = m.escape(f"{o['date']} {OBSERVATION_LABELS[o['observation']]}")
+        if figure and not pd.isna(o.get("figure_of")):
+            figure += f" ({o['figure_of']})"
+        moved = f" (새 기한 {o['new_deadline']})" if not pd.isna(o["new_deadline"]) else ""
+        head = m.escape(f"{o['date']} {OBSERVATION_LABELS[o['observation']]}{moved}")
         if figure:
             cited = prov.cite(figure.strip() + t.dagger(o["evidence"]), o, mark=False)
             parts.append(m.Markup(f"{head} {cited}"))
@@ -155,10 +178,11 @@ def pledges_table(pledges: pd.DataFrame, status: pd.DataFrame) -> m.Markup:
     for _, p in pledges.sort_values(["date", "pledge_id"]).iterrows():
         target = None if pd.isna(p["target_as_published"]) else prov.cite(f"{p['target_as_published']}{t.dagger(p['evidence'])}", p, mark=False)
         deadline = None if pd.isna(p["deadline_as_printed"]) else p["deadline_as_printed"]
-        rows.append({"date": p["date"], "who": p["pledger"], "what": p["pledge"], "target": target, "deadline": deadline,
+        rows.append({"date": p["date"], "kind": p["kind_label"], "who": p["pledger"], "what": p["pledge"], "target": target, "deadline": deadline,
                      "obs": _observations_cell(status[status["pledge_id"] == p["pledge_id"]]),
                      "status": m.strong(p["status_label"])})
-    return m.table(rows, [m.Column("약속한 날", "date", "l", 1.0), m.Column("누가", "who", "l", 1.5), m.Column("무엇을", "what", "l", 2.8),
+    return m.table(rows, [m.Column("날짜", "date", "l", 1.3), m.Column("구분", "kind", "l", 0.8), m.Column("누가", "who", "l", 1.4),
+                          m.Column("무엇을", "what", "l", 2.4),
                           m.Column("목표", "target", "r", 1.0), m.Column("기한", "deadline", "l", 1.0),
                           m.Column("그 뒤 (날짜순)", "obs", "l", 1.8), m.Column("상태", "status", "l", 1.3)])
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.cleaning import SCHEMAS
+from analysis.cleaning.figures import revisions
 from analysis.review.listing import MISSING, fmt_pct, fmt_value, markdown_table, md_escape, more, text_table, to_python, truncate
 from analysis.paths import ProjectPaths
 
@@ -58,6 +59,12 @@ SERIES_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Columns whose full value tells a reader nothing more than its start (a checksum): cut to N characters.
 SHORTENED: dict[str, int] = {"sha256": 12}
+# Tables where a later release can revise a figure: the key of one figure and the column compared
+# (see analysis.cleaning.figures.revisions).
+REVISION_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
+    "venture_investment": (("series_id", "year", "period"), "amount"),
+    "indicators": (("series_id", "entity", "year", "period"), "value"),
+}
 _SEP = "\x1f"
 
 
@@ -130,12 +137,25 @@ class LatestYearMove:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A figure a later release revised, in this change: both rows are kept, the newer is used."""
+
+    table: str
+    key: str
+    before: str  # the figure as printed
+    before_source: str  # "source_id, date published"
+    after: str
+    after_source: str
+
+
+@dataclass(frozen=True)
 class DataDiff:
     ref: Ref
     tables: list[TableDiff]
     verdicts: list[VerdictChange]
     latest_years: list[LatestYearMove]
     titles: dict[str, str]  # source_id -> title, now or (for removed sources) at the ref
+    revisions: list[Revision] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -333,6 +353,37 @@ def _titles(*tables: pd.DataFrame | None) -> dict[str, str]:
     return out
 
 
+def _printed(row: pd.Series, value_col: str) -> str:
+    text = to_python(row.get("value_as_published"))
+    return str(text) if text is not None else fmt_value(to_python(row[value_col]))
+
+
+def revisions_since(table: str, old: pd.DataFrame | None, new: pd.DataFrame | None,
+                    sources: pd.DataFrame | None) -> list[Revision]:
+    """Figures revised by a newer release whose newer row is new since the ref (added, or only now
+    preferred): each with the earlier and the newer figure as printed, source and date."""
+    if new is None or sources is None or table not in REVISION_KEYS:
+        return []
+    key, value_col = REVISION_KEYS[table]
+    frame = new.copy()
+    frame["preferred"] = frame["preferred"].astype(str).str.lower().eq("true")
+    frame[value_col] = pd.to_numeric(frame[value_col], errors="coerce")
+    dates = dict(zip(sources["source_id"].astype(str), sources["date_published"].astype(str)))
+    before_pref = set()
+    if old is not None:
+        was = old[old["preferred"].astype(str).str.lower().eq("true")]
+        before_pref = set(zip(was["source_id"].astype(str), was["source_row"].astype(str)))
+    out = []
+    for r in revisions(frame, key, value_col, dates):
+        a, b = r["after"], r["before"]
+        if (str(a["source_id"]), str(a["source_row"])) in before_pref:
+            continue
+        shown = _display_key(a, list(key))
+        out.append(Revision(table, shown, _printed(b, value_col), f"{b['source_id']}, {r['before_date']}",
+                            _printed(a, value_col), f"{a['source_id']}, {r['after_date']}"))
+    return out
+
+
 def compute(paths: ProjectPaths, ref: str | None = None) -> DataDiff:
     """The whole comparison: every clean table now against the same table at the ref."""
     resolved = resolve_ref(paths.root, ref)
@@ -340,8 +391,9 @@ def compute(paths: ProjectPaths, ref: str | None = None) -> DataDiff:
     new = {t: read_now(paths, t) for t in SCHEMAS}
     tables = [diff_table(t, old[t], new[t]) for t in SCHEMAS if old[t] is not None or new[t] is not None]
     moves = [m for t in SERIES_COLUMNS for m in latest_year_moves(t, old[t], new[t])]
+    revised = [r for t in REVISION_KEYS for r in revisions_since(t, old[t], new[t], new["sources"])]
     return DataDiff(resolved, tables, verdict_changes(old["claims"], new["claims"]), moves,
-                    _titles(new["sources"], old["sources"]))
+                    _titles(new["sources"], old["sources"]), revised)
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -464,6 +516,13 @@ def _text_extras(diff: DataDiff, limit: int) -> list[str]:
         lines += text_table(["claim", "before", "", "after"], rows[:limit])
         if cut := more(len(rows), limit):
             lines.append(f"  {cut}")
+    if diff.revisions:
+        lines += ["", f"revised by a newer release ({len(diff.revisions)}; both rows kept, the newer is used)"]
+        rows = [[r.table, r.key, r.before, r.before_source, "→", r.after, r.after_source] for r in diff.revisions]
+        lines += text_table(["table", "figure", "earlier", "source, published", "", "newer", "source, published"], rows[:limit],
+                            right=(2, 5), max_cell=TEXT_CELL + 12)
+        if cut := more(len(rows), limit):
+            lines.append(f"  {cut}")
     if diff.latest_years:
         lines += ["", f"latest year moved ({len(diff.latest_years)})"]
         rows = [[m.table, m.series, _year(m.before), "→", _year(m.after)] for m in diff.latest_years]
@@ -503,6 +562,10 @@ def extra_sections(diff: DataDiff, limit: int) -> list[tuple[str, list[str], lis
     if diff.verdicts:
         rows = [[v.claim_id, v.before or MISSING, v.after or MISSING] for v in diff.verdicts]
         sections.append((f"Claim verdicts changed ({len(rows)})", ["claim", "before", "after"], rows, ()))
+    if diff.revisions:
+        rows = [[r.table, r.key, r.before, r.before_source, r.after, r.after_source] for r in diff.revisions]
+        sections.append((f"Revised by a newer release ({len(rows)}; both rows kept, the newer is used)",
+                         ["table", "figure", "earlier", "source, published", "newer", "source, published"], rows, (2, 4)))
     if diff.latest_years:
         rows = [[m.table, m.series, _year(m.before), _year(m.after)] for m in diff.latest_years]
         sections.append((f"Latest year moved ({len(rows)})", ["table", "series", "before", "after"], rows, (2, 3)))
