@@ -21,6 +21,7 @@ class CheckResult:
     success: bool
     message: str
     examples: list = field(default_factory=list)
+    failed: int = 0  # how many rows or keys failed (``examples`` holds at most five of them)
 
     def text(self) -> str:
         """One readable sentence: the table, the check, what it found and, for a failure, the rows
@@ -50,7 +51,7 @@ def example_text(example) -> str:
 
 
 def _result(name, table, severity, bad: list, ok_message: str, bad_message: str) -> CheckResult:
-    return CheckResult(name, table, severity, not bad, bad_message.format(n=len(bad)) if bad else ok_message, bad[:5])
+    return CheckResult(name, table, severity, not bad, bad_message.format(n=len(bad)) if bad else ok_message, bad[:5], len(bad))
 
 
 def check_source_ids_exist(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
