@@ -149,8 +149,9 @@ def claims_table(claims: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = 
         data = prov.cite(r.data_value, evidence, how="판정의 근거가 된 자료", mark=False) if has_rows and r.data_value != "—" else r.data_value
         rows.append({"id": r.claim_id, "claim": f"{r.claim}", "claimant": r.claimant, "verdict": verdict_badge(r.verdict),
                      "data": data, "detail": r.detail})
-    return m.table(rows, [m.Column("번호", "id", "l", 0.8), m.Column("주장 (보도된 문장)", "claim", "l", 3), m.Column("주장한 곳", "claimant", "l", 1.6),
-                          m.Column("판정", "verdict", "l", 0.9), m.Column("데이터", "data", "l", 3), m.Column("설명", "detail", "l", 3.4)])
+    # 주장한 곳 holds "한국경제연구원" on one line of the PDF: Korean never breaks inside a word.
+    return m.table(rows, [m.Column("번호", "id", "l", 0.8), m.Column("주장 (보도된 문장)", "claim", "l", 2.9), m.Column("주장한 곳", "claimant", "l", 1.9),
+                          m.Column("판정", "verdict", "l", 0.9), m.Column("데이터", "data", "l", 3), m.Column("설명", "detail", "l", 3.25)])
 
 
 def verdict_legend() -> prov.Label:
