@@ -9,7 +9,6 @@ from analysis.report import provenance as prov
 from analysis.report import text as t
 
 CATEGORY_LABELS = {"regulation": "규제", "response": "대응"}
-TIMELINE_COLORS = {"규제": "#5E5E5E", "대응": "#0F4C81"}
 # An event is a plan when its text states a target or a plan, not something that happened.
 PLAN_WORDS = ("목표", "계획")
 
