@@ -92,11 +92,14 @@ def needs_chromium():
 
 # Paragraphs of many widths, each wider than its longest word: at some width each word meets a line's end.
 SENTENCE = "후속 보고 없음 2천726억원 (누적) 재현 가능한 밀집·투자·병원협력 세 요인 모두에서 격차가 크다"
+# An unbreakable string longer than a phone's line (a source id or a URL without a break in it).
+LONG_WORD = "kotra-2021-ifez-songdo-location-report-42c"[:42].replace("-", "_")
 ROWS = "".join(f"<tr><td>2023-05-12</td><td>과학기술정보통신부 (홍릉강소특구)</td><td>홍릉강소특구 입주 기업 356개(2022년 말)에서 500개로</td>"
-               f"<td>500개</td><td>2025년</td><td>보고 없음</td><td>기한 경과, 이행 보고 없음</td></tr>" for _ in range(2))
+               f"<td>500개</td><td>2025년</td><td>{LONG_WORD}</td><td>기한 경과, 이행 보고 없음</td></tr>" for _ in range(2))
 PAGE = f"""<main>
 <h1 class="title">보스턴의 교훈</h1><p class="subtitle">한국경제연구원(KERI) 2020년 보고서의 재현 가능한 재구성</p>
 {"".join(f'<p style="width:{w}px">{SENTENCE}</p>' for w in range(90, 260, 5))}
+<p>출처 {LONG_WORD} 참고</p>
 <table class="table"><thead><tr><th>약속한 날</th><th>누가</th><th>무엇을</th><th>목표</th><th>기한</th><th>그 뒤</th><th>상태</th></tr></thead>
 <tbody>{ROWS}</tbody></table>
 <div class="sourceCode" style="overflow:auto"><pre class="sourceCode code-overflow-wrap"><code>@misc{{x,
@@ -131,6 +134,7 @@ def test_a_page_that_breaks_korean_words_squeezes_a_table_scrolls_code_and_mixes
     assert "before.html at 390 px: a table cell" in text and "the table cannot be read as rows" in text, text
     assert "scrolls sideways or cuts the text off" in text, text
     assert "'system-ui', which is not an installed font with both Hangul and Latin glyphs" in text, text
+    assert "before.html at 390 px: the page is" in text, "a 42-character word widens the page"
 
 
 def test_keep_all_alone_still_breaks_before_a_middle_dot_and_squeezes_the_table(tmp_path):
@@ -141,7 +145,9 @@ def test_keep_all_alone_still_breaks_before_a_middle_dot_and_squeezes_the_table(
     text = "\n".join(f.problems)
     assert "line break(s) inside a Korean word" in text and "/·" in text, text
     assert "styles-only.html at 390 px: a table cell" in text, text
-    assert "scrolls sideways" not in text and "not an installed font" not in text, text
+    assert "cuts the text off" not in text and "not an installed font" not in text, text
+    # Without the cards, the cell holding a 42-character word keeps the squeezed table wider than a phone.
+    assert "styles-only.html at 390 px: the page is" in text, text
 
 
 def test_the_same_page_with_the_reports_styles_and_script_reads_right(tmp_path):

@@ -206,7 +206,8 @@ window.addEventListener("load", () => {
       .filter(c => !["done", "failed"].includes(c.getAttribute("data-boston-fit")));
     if (pending.length && Date.now() - started < 30000) return setTimeout(report, 250);
     document.fonts.ready.then(() => {
-      const seen = JSON.stringify({viewport: window.innerWidth, breaks: koreanBreaks(), narrow: narrowCells(),
+      const seen = JSON.stringify({viewport: window.innerWidth, page: document.documentElement.scrollWidth,
+                                   breaks: koreanBreaks(), narrow: narrowCells(),
                                    sideways: sideways(), fonts: fonts(), lang: document.documentElement.lang});
       document.documentElement.setAttribute("data-boston-check", seen);
       if (window.parent !== window) window.parent.postMessage(seen, "*");
@@ -242,6 +243,9 @@ def check_seen(name: str, seen: dict, width: int) -> Findings:
     for block in seen.get("sideways", [])[:MAX_EXAMPLES]:
         f.problems.append(f"{at}: <{block['tag']}> in #{block['where']} holds {block['content']} px of content in {block['width']} px "
                           f"({block['text']!r}): it scrolls sideways or cuts the text off")
+    if seen.get("page", 0) > seen.get("viewport", width) + 1:
+        f.problems.append(f"{at}: the page is {seen['page']} px wide in a {seen['viewport']} px window: a word too long for its line "
+                          "widens it (it scrolls sideways)")
     if seen.get("lang") == "ko":
         for selector, family in seen.get("fonts", {}).items():
             if not (font_has(family, "ko") and font_has(family, "en")):
