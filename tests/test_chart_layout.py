@@ -15,6 +15,7 @@ from analysis.report import charts, data, density, hospitals, response
 from analysis.report import check_output as co
 from analysis.report import provenance as prov
 from analysis.report.vegabundle import vega_bundle_script
+from test_check_output import CHROMIUM, needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -160,8 +161,7 @@ window.addEventListener("load", () => {
 def test_stacked_panels_on_a_phone_fill_the_column_share_a_left_edge_and_say_위부터(t, tmp_path):
     """At 390 px the summary's three panels were once about 120 px wide, each at another offset,
     under a subtitle that still said 왼쪽부터."""
-    if co.find_chromium() is None:
-        pytest.skip("Chromium not installed")
+    needs_chromium()
     lines = lambda y_title, rows: charts.alt.Chart(pd.DataFrame(rows)).mark_line().encode(  # noqa: E731
         x="year:Q", y=charts.alt.Y("v:Q", title=y_title)).properties(width=190, height=120)
     spec = charts.summary_panels([lines("일자리 (명)", {"year": [2006, 2024], "v": [46000, 120000]}),
@@ -171,7 +171,7 @@ def test_stacked_panels_on_a_phone_fill_the_column_share_a_left_edge_and_say_위
     page = tmp_path / "index.html"
     page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{vega_bundle_script()}</head><body>"
                     f"{charts.chart_html(spec, 'c1')}</body></html>", encoding="utf-8")
-    seen = co.browse(page, co.find_chromium(), 390, probe_html=co.probe(co.OFFLINE_POLICY, STACK_PROBE))
+    seen = co.browse(page, CHROMIUM, 390, probe_html=co.probe(co.OFFLINE_POLICY, STACK_PROBE))
     plots = seen["plots"]
     assert len(plots) == 3 and len({p["left"] for p in plots}) == 1, plots
     assert plots[0]["top"] < plots[1]["top"] < plots[2]["top"], "stacked"

@@ -17,6 +17,7 @@ from analysis.report import check_output as co
 from analysis.report import check_text as ct
 
 from conftest import ROOT
+from test_check_output import CHROMIUM, needs_chromium
 
 FONT_DIRS = [p for p in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto") if os.path.isdir(p)]
 TEMPLATE = (ROOT / "report" / "typst-template.typ").read_text(encoding="utf-8")
@@ -79,16 +80,6 @@ def test_a_table_caption_stranded_at_the_foot_of_a_page_is_found_and_the_templat
 
 
 # --------------------------------------------------------------------------- HTML
-
-CHROMIUM = co.find_chromium()
-
-
-def needs_chromium():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (Debian's chromium; .ci/run installs it)")
-        pytest.skip("Chromium not installed (apt-get install chromium): the browser checks were not run")
-
 
 # Paragraphs of many widths, each wider than its longest word: at some width each word meets a line's end.
 SENTENCE = "후속 보고 없음 2천726억원 (누적) 재현 가능한 밀집·투자·병원협력 세 요인 모두에서 격차가 크다"
