@@ -157,9 +157,9 @@ def pledges_table(pledges: pd.DataFrame, status: pd.DataFrame) -> m.Markup:
         rows.append({"date": p["date"], "who": p["pledger"], "what": p["pledge"], "target": target, "deadline": deadline,
                      "obs": _observations_cell(status[status["pledge_id"] == p["pledge_id"]]),
                      "status": m.strong(p["status_label"])})
-    # Widths hold each column's longest Korean word on one line of the PDF ("과학기술정보통신부·",
-    # "2천726억원†", "2025년까지"): Korean never breaks inside a word.
-    return m.table(rows, [m.Column("약속한 날", "date", "l", 1.0), m.Column("누가", "who", "l", 2.0), m.Column("무엇을", "what", "l", 2.2),
+    # Widths hold each column's longest word on one line of the PDF ("2023-03-22", "과학기술정보통신부·",
+    # "2천726억원†", "2025년까지"): Korean never breaks inside a word, nor Typst inside a date.
+    return m.table(rows, [m.Column("약속한 날", "date", "l", 1.1), m.Column("누가", "who", "l", 2.05), m.Column("무엇을", "what", "l", 2.1),
                           m.Column("목표", "target", "r", 1.35), m.Column("기한", "deadline", "l", 1.3),
                           m.Column("그 뒤 (날짜순)", "obs", "l", 1.55), m.Column("상태", "status", "l", 1.2)])
 
