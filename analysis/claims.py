@@ -18,6 +18,7 @@ wrong without anyone noticing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -33,6 +34,14 @@ RAW_COLUMNS = ("claim_id", "claimant", "figure", "claim", "location")
 VERDICTS = ("confirmed", "differs", "outdated", "partly reproducible", "not reproducible", "unsourced")
 # Evidence more than this many years from the claim is named as such in the verdict's detail.
 STALE_YEARS = 2
+
+
+
+def claim_order(claim_id: str) -> tuple:
+    """Sort key that reads claim ids as a person numbers them: K2 before K10, K8a before K8b
+    (the digits compare as numbers, the letters as text)."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", str(claim_id)))
+
 
 SCHEMA = TableSchema(
     name="claims",

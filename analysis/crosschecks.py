@@ -21,14 +21,37 @@ class CheckResult:
     success: bool
     message: str
     examples: list = field(default_factory=list)
+    failed: int = 0  # how many rows or keys failed (``examples`` holds at most five of them)
+
+    def text(self) -> str:
+        """One readable sentence: the table, the check, what it found and, for a failure, the rows
+        it found it in (a build log is read by people, not parsed)."""
+        examples = f": {'; '.join(example_text(e) for e in self.examples[:3])}" if self.examples else ""
+        more = f" (and {len(self.examples) - 3} more)" if len(self.examples) > 3 else ""
+        return f"{self.table}: {self.name} — {self.message}{examples}{more}"
 
     def line(self) -> str:
-        examples = f", e.g. {self.examples[:3]}" if self.examples else ""
-        return f"[{self.severity}] {self.table}: {self.name} — {self.message}{examples}"
+        return f"[{self.severity}] {self.text()}"
+
+
+def _plain(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,g}"
+    if isinstance(value, (list, tuple)):
+        return " vs ".join(_plain(v) for v in value)
+    return str(value)
+
+
+def example_text(example) -> str:
+    """A failing row as words ('series_id ma_biopharma_jobs_massbio, year 2008, printed 54,280 (src:4) vs
+    54,829 (src:9)'), not a Python dict: each key the check recorded, then its value."""
+    if not isinstance(example, dict):
+        return _plain(example)
+    return ", ".join(f"{key} {_plain(value)}" for key, value in example.items())
 
 
 def _result(name, table, severity, bad: list, ok_message: str, bad_message: str) -> CheckResult:
-    return CheckResult(name, table, severity, not bad, bad_message.format(n=len(bad)) if bad else ok_message, bad[:5])
+    return CheckResult(name, table, severity, not bad, bad_message.format(n=len(bad)) if bad else ok_message, bad[:5], len(bad))
 
 
 def check_source_ids_exist(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
@@ -118,7 +141,10 @@ def check_sources_agree(tables: Mapping[str, pd.DataFrame]) -> list[CheckResult]
             lows = [float(v) - h for v, h in zip(rows[value], half)]
             highs = [float(v) + h for v, h in zip(rows[value], half)]
             if max(lows) > min(highs) + 1e-9 * max(abs(x) for x in highs):
-                bad.append({**dict(zip(key, map(str, k))), "min": float(rows[value].min()), "max": float(rows[value].max())})
+                # Each source's figure as printed, at its raw line: the rows a reader opens to compare.
+                printed = [f"{p} ({sid}:{int(line)})" for p, sid, line in
+                           rows.sort_values(value)[["value_as_published", "source_id", "source_row"]].itertuples(index=False)]
+                bad.append({**dict(zip(key, map(str, k))), "printed": printed})
         out.append(_result("sources agree on repeated figures", table, "warning", bad,
                            "repeated figures agree across sources", "{n} figure(s) differ between sources (preferred row used)"))
     return out

@@ -78,7 +78,7 @@ def _build(paths: ProjectPaths, data_docs: bool, progress: Callable[[str], None]
         write_summary(report, paths.validation_summary)
     n_exp = sum(t.expectations for t in report.tables)
     steps.done(f"{n_exp} expectations on {len(tables)} tables, {len(report.crosschecks)} cross-table checks")
-    for line in report.warnings:
+    for line in report.warning_texts:
         progress(f"      warning: {line}")
     if not report.success:
         raise ValidationFailed(report.blocking)

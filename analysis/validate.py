@@ -85,6 +85,11 @@ class ValidationReport:
         return lines
 
     @property
+    def warning_texts(self) -> list[str]:
+        """The warnings as the build prints them after 'warning:' (without a second '[warning]')."""
+        return [line.removeprefix("[warning] ") for line in self.warnings]
+
+    @property
     def success(self) -> bool:
         return not self.blocking
 

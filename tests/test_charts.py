@@ -95,7 +95,7 @@ def test_timeline_marks_targets_as_plans(t):
     plans = frame[frame["kind"] == "계획·목표"]["event"]
     assert len(plans) and all(("목표" in e) or ("계획" in e) for e in plans)
     assert frame["date_start"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
-    spec = charts.timeline(frame, title="x", subtitle="y", colors=response.TIMELINE_COLORS).to_dict()
+    spec = charts.timeline(frame, title="x", subtitle="y", categories=list(response.CATEGORY_LABELS.values())).to_dict()
     assert "href" in spec["encoding"]
 
 

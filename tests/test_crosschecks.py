@@ -111,6 +111,19 @@ def test_conflicting_sources_is_a_warning():
     assert bad.severity == "warning"
 
 
+def test_a_conflict_is_one_readable_line_naming_the_rows():
+    """The build prints warnings for people: each figure as printed at its raw line, no Python dict."""
+    t = tables(venture_investment=lambda v: v.assign(amount=[1.0e12, 4_277_700_000_000.0, 1_103_300_000_000.0, 3.1e9]))
+    [bad] = failed(cc.check_sources_agree(t))
+    text = bad.text()
+    assert "1조1,033억원 (s2:2)" in text and "1조1,033억원 (s1:2)" in text, text
+    assert "{" not in text and "[" not in text and "'" not in text, text
+    assert text.startswith("venture_investment: sources agree on repeated figures — 1 figure(s) differ"), text
+    assert bad.line() == "[warning] " + text
+    from analysis.validate import ValidationReport
+    assert ValidationReport(tables=[], crosschecks=[bad]).warning_texts == [text], "the build prints 'warning: <text>', not 'warning: [warning] …'"
+
+
 def test_wrong_year_rate():
     t = tables(venture_investment=lambda v: v.assign(krw_per_usd=[1145.0, 1166.0, 1166.0, None]))
     assert failed(cc.check_fx_rate_used(t))

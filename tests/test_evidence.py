@@ -52,10 +52,10 @@ def test_a_figure_computed_directly_from_an_unconfirmed_row_is_refused_but_a_cou
     osong = ind[(ind["source_id"] == "jbnews-2017-osong") & (ind["series_id"] == "kr_cluster_area")].iloc[0]
     other = ind[(ind["series_id"] == "kr_cluster_area") & (ind["source_id"] != "jbnews-2017-osong")].iloc[0]
     with pytest.raises(UnconfirmedStatement):
-        prov.cite("2.3배", [osong, other], how="면적의 비율")
+        prov.cite("2.3배", [osong, other], how="면적의 비율", kind="ratio")
     clusters = ind[ind["series_id"].isin(["kr_cluster_area", "kr_cluster_firms"])]
     assert len(clusters) > evidence.DIRECT_ROWS
-    prov.cite(f"{clusters['entity'].nunique()}곳", clusters, how="자료가 있는 클러스터 수")  # a count: states no row's value
+    prov.cite(f"{clusters['entity'].nunique()}곳", clusters, how="자료가 있는 클러스터 수", kind="count")  # a count: states no row's value
     with pytest.raises(UnconfirmedStatement, match="462.8"):
         prov.cite("462.8만㎡", clusters)  # but repeating the unconfirmed number over many rows is refused
 
@@ -70,9 +70,9 @@ def test_a_chart_title_repeating_an_unconfirmed_figure_is_refused(tables):
     events = tables["events"]
     frame = response.timeline_frame(events)
     with pytest.raises(UnconfirmedStatement, match=r"chart title .* states '50명'"):
-        charts.timeline(frame, colors=response.TIMELINE_COLORS, title="보스턴에 해마다 한국 연구자 50명", subtitle="s")
-    charts.timeline(frame, colors=response.TIMELINE_COLORS, title=f"보스턴에 해마다 한국 연구자 50명 ({MARK})", subtitle="s")
-    charts.timeline(frame, colors=response.TIMELINE_COLORS, title="2013–2025년: 규제와 대응", subtitle="s")
+        charts.timeline(frame, categories=list(response.CATEGORY_LABELS.values()), title="보스턴에 해마다 한국 연구자 50명", subtitle="s")
+    charts.timeline(frame, categories=list(response.CATEGORY_LABELS.values()), title=f"보스턴에 해마다 한국 연구자 50명 ({MARK})", subtitle="s")
+    charts.timeline(frame, categories=list(response.CATEGORY_LABELS.values()), title="2013–2025년: 규제와 대응", subtitle="s")
 
 
 def test_without_setup_the_registry_is_read_from_the_clean_data():

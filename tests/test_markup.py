@@ -179,12 +179,16 @@ def test_claims_table(clean):
 
 
 def test_quality_tables():
+    # A check's name is shown in its Korean description (quality.CHECK_LABELS); what a failed
+    # check found (the rows' values from data) and an unknown severity reach the table as text.
+    names = list(quality.CHECK_LABELS)
     summary = {"tables": [{"table": "indicators", "rows": 3, "expectations": 2, "failures": [{"severity": "warning"}]}],
-               "crosschecks": [{"table": "claims", "name": hostile(k), "severity": hostile(k + 1), "success": k % 2 == 0,
-                                "message": hostile(k + 2)} for k in range(len(HOSTILE))]}
+               "crosschecks": [{"table": "claims", "name": names[k % len(names)], "severity": hostile(k + 1), "success": k % 2 == 0,
+                                "message": hostile(k + 2), "examples": [{"entity": hostile(k), "printed": [hostile(k + 3)]}]}
+                               for k in range(len(HOSTILE))]}
     json.dumps(summary)
     assert_inert(quality.tables_overview(summary), links=0, columns=5, rows=1)
-    assert_inert(quality.crosschecks_table(summary), links=0, columns=5, rows=len(HOSTILE))
+    assert_inert(quality.crosschecks_table(summary), links=0, columns=4, rows=min(len(HOSTILE), len(names)))
 
 
 def test_korean_cluster_table(clean):

@@ -184,7 +184,7 @@ def test_quarto_project_is_configured_for_offline_html_and_korean_pdf():
     assert cfg["format"]["typst"]["papersize"] == "a4"
     assert cfg["lang"] == "ko"
     assert "-tex_math_dollars" in cfg["from"], "prose must never become math"
-    assert cfg["format"]["html"]["css"] == "provenance.css" and (REPORT / "provenance.css").exists()
+    assert cfg["format"]["html"]["css"] == ["provenance.css", "reading.css"] and all((REPORT / css).exists() for css in cfg["format"]["html"]["css"])
     assert cfg["format"]["html"]["format-links"][0] == {"format": "typst", "text": "PDF", "icon": "file-pdf"}
     assert cfg["description"] and "{python}" not in cfg["description"]
 

@@ -65,10 +65,12 @@ class Mark:
     series: str | None = None
     shape: str | None = None
     panel: int = 0
+    text: str | None = None  # a text mark's words (a label written in the plot)
 
     def __str__(self) -> str:
         what = {"rect": "bar", "symbol": "point", "line": "line vertex", "rule": "rule"}.get(self.kind, self.kind)
-        parts = [f"x={self.x}" if self.x is not None else "", f"y={self.y}" if self.y is not None else ""]
+        parts = [f"x={self.x}" if self.x is not None else "", f"y={self.y}" if self.y is not None else "",
+                 f"{self.text!r}" if self.text is not None else ""]
         tag = f" {self.series}" if self.series else ""
         return f"{what}{tag} ({', '.join(p for p in parts if p)})" + (f" [{self.shape}]" if self.shape else "")
 
@@ -296,29 +298,30 @@ EVENT_CATEGORY = {"regulation": "규제", "response": "대응"}
 
 
 def fig_timeline(t: Tables) -> list[Mark]:
-    """Every dated event on its category's row; an event written as a target or plan is a hollow
-    diamond, a fact a filled circle (the shape legend's words)."""
+    """Every dated event in its category's band; an event written as a target or plan is a hollow
+    diamond, a fact a filled circle (the legend's words, which colour and shape both follow)."""
     out = []
     for _, e in t["events"].iterrows():
         kind = "계획·목표" if ("목표" in str(e["event"]) or "계획" in str(e["event"])) else "사실"
         when = _ms(_partial_start(e["date"]))
-        category = EVENT_CATEGORY[e["category"]]
-        out.append(Mark("symbol", Num(when, when), Cat(category), category, kind))
+        out.append(Mark("symbol", Num(when, when), Cat(EVENT_CATEGORY[e["category"]]), kind, kind))
     return out
 
 
-OBSERVATION = {"started": "착수", "delayed": "지연", "scaled_down": "축소", "delivered": "이행"}
+OBSERVATION = {"started": "착수", "delayed": "지연", "scaled_down": "축소", "delivered": "이행", "planned": "계획"}
 
 
 def fig_pledges(t: Tables) -> list[Mark]:
-    """Per pledge: a span from the promise to its moved deadline (or to the status date, when there
-    is none) in its status colour; the promise, deadlines and every observation as points on it; and
-    one rule at the status date."""
+    """Per pledge (not the state visit's announcements): a span from the promise to its moved
+    deadline (or to the status date, when there is none) in its status colour, its name written
+    over it, the promise, deadlines and every observation as points on it; and one rule at the
+    status date."""
     pledges, status = t["pledges"], t["pledge_status"]
     out = []
     as_of = str(pledges["status_as_of"].iloc[0])
-    for _, p in pledges.iterrows():
+    for _, p in pledges[pledges["kind"] == "pledge"].iterrows():
         row = Cat(str(p["pledge"]))
+        out.append(Mark("text", None, row, text=str(p["pledge"])))
         end = as_of if pd.isna(p["effective_deadline"]) else _partial_end(str(p["effective_deadline"]))
         out.append(Mark("rule", Num(_ms(_partial_start(p["date"])), _ms(end)), row, str(p["status_label"])))
         out.append(Mark("symbol", Num(_ms(_partial_start(p["date"])), _ms(_partial_start(p["date"]))), row, None, "약속"))

@@ -22,6 +22,7 @@ from analysis.checks.chart_expectations import Cat, Mark, Num, Tables, expected
 from analysis.checks.findings import Findings
 
 CUT = "…"  # an axis label cut to fit (the full text is in the tooltip)
+LANE = "|"  # a band split into rows so that close marks do not hide each other: 'category|row'
 PX = 1.0  # how far (in pixels) a drawn position may be from the data's: none, but for rounding
 # Words in a subtitle that describe where a panel is, and the layout they need.
 SIDE_BY_SIDE_WORDS = ("왼쪽", "오른쪽")
@@ -39,11 +40,12 @@ class Drawn:
     shape: str | None
     x: dict | None
     y: dict | None
+    text: str | None = None
     used: bool = False
 
     @classmethod
     def of(cls, m: dict) -> "Drawn":
-        return cls(m["kind"], m["panel"], m["series"], m["shape"], m["x"], m["y"])
+        return cls(m["kind"], m["panel"], m["series"], m["shape"], m["x"], m["y"], m.get("text"))
 
     def position(self, axis: str) -> str:
         p = getattr(self, axis)
@@ -54,7 +56,7 @@ class Drawn:
         return str(Num(p["lo"], p["hi"]))
 
     def __str__(self) -> str:
-        return str(Mark(self.kind, _as_expected(self.x), _as_expected(self.y), self.series, self.shape, self.panel))
+        return str(Mark(self.kind, _as_expected(self.x), _as_expected(self.y), self.series, self.shape, self.panel, self.text))
 
 
 def _as_expected(p: dict | None):
@@ -69,9 +71,17 @@ def same_category(want: Cat, got: dict) -> bool:
     """A band matches when it names the same category (an axis label cut to fit, ending in '…',
     matches the category it starts), and the same offset band where the data name one."""
     name = str(got.get("cat"))
-    if name != want.name and not (name.endswith(CUT) and want.name.startswith(name[: -len(CUT)])):
+    if name.startswith(want.name + LANE):  # a band split into rows: 'category|row'
+        name = want.name
+    if not same_text(want.name, name):
         return False
     return want.sub is None or str(got.get("sub")) == want.sub
+
+
+def same_text(want: str, got: str | None) -> bool:
+    """The same words, or the start of them cut to fit ('…')."""
+    got = str(got)
+    return got == want or (got.endswith(CUT) and want.startswith(got[: -len(CUT)]))
 
 
 def same_number(want: Num, got: dict) -> bool:
@@ -90,6 +100,7 @@ def same_place(want, got: dict | None) -> bool:
 def matches(want: Mark, got: Drawn) -> bool:
     return (want.kind == got.kind and want.panel == got.panel and want.series == got.series
             and (want.shape is None or want.shape == got.shape)
+            and (want.text is None or same_text(want.text, got.text))
             and same_place(want.x, got.x) and same_place(want.y, got.y))
 
 
@@ -99,7 +110,7 @@ def _bands(m) -> tuple:
         if isinstance(p, Cat):
             return p.name
         if isinstance(p, dict) and "cat" in p:
-            return str(p["cat"])
+            return str(p["cat"]).split(LANE)[0]
         return None
     return (band(m.x), band(m.y))
 

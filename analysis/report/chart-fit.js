@@ -5,7 +5,10 @@
 // A chart is drawn as built. When its SVG is wider than its container (a phone: about 360 px),
 // it is drawn again from a narrowed copy of its spec, at most a few times:
 //  - side-by-side panels (hconcat: the summary, M&A, the cluster dot plot, outcome panels) stack
-//    (vconcat), and each stacked panel shows its own row labels;
+//    (vconcat), each stacked panel shows its own row labels, and all take the column's width with
+//    their plots in one left edge (a quantitative y axis gets the same room in every panel); a
+//    subtitle that says where a panel is ("왼쪽부터 …") is replaced by the wording the chart carries
+//    for the panels stacked (usermeta.boston.stackedSubtitle: "위부터 …");
 //  - every width is reduced by what overflowed, never below MIN_WIDTH;
 //  - long axis labels are cut at AXIS_LABEL_LIMIT (the full text stays in the tooltip);
 //  - the title and subtitle wrap into lines that fit (measured in the chart's font).
@@ -16,6 +19,9 @@
   "use strict";
   var MIN_WIDTH = 120;
   var AXIS_LABEL_LIMIT = 110;
+  // Room for a stacked panel's y axis: numeric labels ("120,000") and the rotated title.
+  var STACKED_AXIS_EXTENT = 48;
+  var STACKED_AXIS_ROOM = 80;
   var MAX_ATTEMPTS = 4;
   var canvas = document.createElement("canvas");
 
@@ -68,24 +74,36 @@
     });
   }
 
+  function stack(s, available) {
+    s.vconcat = s.hconcat;
+    delete s.hconcat;
+    var stackedSubtitle = s.usermeta && s.usermeta.boston && s.usermeta.boston.stackedSubtitle;
+    if (stackedSubtitle && s.title && typeof s.title === "object" && s.title.subtitle) s.title.subtitle = stackedSubtitle;
+    s.vconcat.forEach(function (panel) {
+      if (typeof panel.width === "number") panel.width = Math.max(MIN_WIDTH, available - STACKED_AXIS_ROOM);
+      eachView(panel, function (view) {
+        var y = view.encoding && view.encoding.y;
+        if (!y) return;
+        if (y.axis && y.axis.labels === false) {
+          y.axis.labels = true;
+          y.axis.ticks = true;
+        }
+        // The same room for every panel's numbers, so that the plots share their left edge.
+        if (y.type === "quantitative" && y.axis !== null) {
+          y.axis = y.axis || {};
+          y.axis.minExtent = Math.max(y.axis.minExtent || 0, STACKED_AXIS_EXTENT);
+        }
+      });
+    });
+  }
+
   function narrowed(spec, overflow, available) {
     var s = JSON.parse(JSON.stringify(spec));
-    // A panel's title (small multiples) wraps too.
-    if (s.hconcat) {
-      s.vconcat = s.hconcat;
-      delete s.hconcat;
-      s.vconcat.forEach(function (panel) {
-        eachView(panel, function (view) {
-          var y = view.encoding && view.encoding.y;
-          if (y && y.axis && y.axis.labels === false) {
-            y.axis.labels = true;
-            y.axis.ticks = true;
-          }
-        });
-      });
-    }
+    // Side by side panels stack and take the column's width; what overflows after is cut below.
+    var stacking = Boolean(s.hconcat);
+    if (stacking) stack(s, available);
     eachView(s, function (view) {
-      if (typeof view.width === "number") {
+      if (typeof view.width === "number" && !(stacking && s.vconcat.indexOf(view) >= 0)) {
         view.width = Math.max(MIN_WIDTH, Math.min(view.width - overflow, available - 60));
       }
       ["x", "y"].forEach(function (channel) {

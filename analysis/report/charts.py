@@ -234,6 +234,62 @@ def _color(colors: dict[str, str], field: str = "label", title=None) -> alt.Colo
                      legend=alt.Legend(orient="top", labelLimit=260, columns=2 if len(colors) > 3 else alt.Undefined))
 
 
+def _year_axis(**kw) -> alt.Axis:
+    """A year axis whose labels never run together ('20132014…'): where two would touch, every
+    other one is dropped (Vega's 'parity'), at the chart's own width and at a phone's."""
+    return alt.Axis(title=None, labelAngle=0, labelOverlap="parity", labelSeparation=4, **kw)
+
+
+# What a subtitle's positional words become when chart-fit.js stacks side-by-side panels on a
+# phone: the chart carries both wordings (``usermeta.boston.stackedSubtitle``) and the page draws
+# the one that matches the layout it drew.
+# A particle after the word changes with it (쪽 ends in a consonant, 위 and 아래 do not): 왼쪽은 -> 위는.
+STACKED_WORDS = tuple((side + a, stacked + b) for side, stacked in (("오른쪽", "아래"), ("왼쪽", "위"))
+                      for a, b in (("은", "는"), ("이", "가"), ("을", "를"), ("과", "와"), ("으로", "로"), ("", "")))
+
+
+def stacked_wording(text: str) -> str:
+    for side, stacked in STACKED_WORDS:
+        text = text.replace(side, stacked)
+    return text
+
+
+def side_by_side(*panels, title: str, subtitle: str, **kw) -> alt.HConcatChart:
+    """Panels in a row under one title. Their subtitle may say where each panel is ('왼쪽부터 …'):
+    the chart also carries the wording for the panels stacked (see :data:`STACKED_WORDS`)."""
+    heading = _heading(title, subtitle)
+    usermeta = {**heading.pop("usermeta", {}), "boston": {"stackedSubtitle": [stacked_wording(str(subtitle))]}}
+    return alt.hconcat(*panels, **heading, usermeta=usermeta, **kw)
+
+
+# A mark's width plus a gap, and the narrowest plot a chart with dated marks is drawn at (a phone:
+# chart-fit.js narrows a 600 px chart to about 300 px): marks closer in time than that would touch.
+MARK_PX = 15
+NARROWEST_PLOT_PX = 290
+
+
+def time_padding_days(start: pd.Timestamp, end: pd.Timestamp) -> int:
+    """Days a time axis reaches beyond its first and last mark, so that no mark is cut at its edge."""
+    return int((end - start).days * MARK_PX / NARROWEST_PLOT_PX) + 1
+
+
+def lanes(dates: pd.Series, min_gap_days: float) -> pd.Series:
+    """The row each dated mark is drawn in so that no two marks in one row are closer than
+    ``min_gap_days``: in date order, the first row whose last mark is far enough back."""
+    ends: list[pd.Timestamp] = []
+    out = pd.Series(0, index=dates.index, dtype="int64")
+    for idx, date in dates.sort_values(kind="stable").items():
+        for lane, end in enumerate(ends):
+            if (date - end).days >= min_gap_days:
+                ends[lane] = date
+                out[idx] = lane
+                break
+        else:
+            ends.append(date)
+            out[idx] = len(ends) - 1
+    return out
+
+
 def lines(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str], fmt: str = ",.1f",
           width: int = WIDTH, height: int = HEIGHT) -> alt.LayerChart:
     """Yearly series as lines with points. Each label is its own line (two bases are two labels,
@@ -261,7 +317,7 @@ def year_bars(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colo
     have = data["year"].dropna().astype(int)
     domain = years or list(range(int(have.min()), int(have.max()) + 1))
     return alt.Chart(data.dropna(subset=["value"])).mark_bar(cursor="pointer").encode(
-        x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=alt.Axis(title=None, labelAngle=0)),
+        x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=_year_axis()),
         xOffset=alt.XOffset("label:N", scale=alt.Scale(domain=list(colors))),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, y_max]) if y_max is not None else alt.Undefined),
         color=_color(colors), href="href:N", tooltip=_tooltip(y_title, fmt),
@@ -299,7 +355,7 @@ def paired_bars(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str
             color=_color(colors, title=None), href="href:N",
             tooltip=_tooltip(axis_title, fmt, first=("label", "metric")),
         ).properties(width=(WIDTH - 120) // len(metric_titles), height=110, title=alt.Title(metric, fontSize=12)))
-    return alt.hconcat(*panels, **_heading(title, subtitle)).resolve_scale(x="independent")
+    return side_by_side(*panels, title=title, subtitle=subtitle).resolve_scale(x="independent")
 
 
 def period_panels(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str],
@@ -314,28 +370,36 @@ def period_panels(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, 
         have = part.dropna(subset=["value"])["year"].astype(int)
         domain = list(range(int(have.min()), int(have.max()) + 1))
         panels.append(alt.Chart(part.dropna(subset=["value"])).mark_bar(cursor="pointer").encode(
-            x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=alt.Axis(title=None, labelAngle=0)),
+            x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=_year_axis()),
             xOffset=alt.XOffset("label:N", scale=alt.Scale(domain=list(colors))),
             y=alt.Y("value:Q", title=y_title),
             color=_color(colors), href="href:N", tooltip=_tooltip(y_title, fmt),
         ).properties(width=(WIDTH - 110) // len(panel_titles), height=HEIGHT - 100, title=alt.Title(panel_title, fontSize=12)))
-    return alt.hconcat(*panels, **_heading(title, subtitle)).resolve_scale(y="independent")
+    return side_by_side(*panels, title=title, subtitle=subtitle).resolve_scale(y="independent")
 
 
 def pledge_timeline(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str],
                     as_of: str) -> alt.LayerChart:
     """One row per pledge: a bar from the promise to its (moved) deadline in the status colour, the
-    promise, deadlines and every dated observation as marks on it, and the report's date as a rule."""
+    promise, deadlines and every dated observation as marks on it, and the report's date as a rule.
+    Each pledge's name is written above its bar, across the plot, not beside it on an axis: a
+    phone's axis has room for eight characters of it, the plot for the whole (cut) name."""
     order = list(dict.fromkeys(spans["label"]))
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=210))
+    dates = pd.to_datetime(pd.concat([spans["start"], spans["end"], marks["date"], pd.Series([as_of])]))
+    pad = pd.Timedelta(days=time_padding_days(dates.min(), dates.max()))
+    x_scale = alt.Scale(domain=[(dates.min() - pad).strftime("%Y-%m-%d"), (dates.max() + pad).strftime("%Y-%m-%d")])
+    y = alt.Y("label:N", sort=order, title=None, axis=None)
     span_data = prov.annotate(spans)[["label", "start", "end", "status_label", "출처", "인용", "href", "open_end"]]
     bars = alt.Chart(span_data).mark_rule(strokeWidth=7, opacity=0.75).encode(
-        x=alt.X("start:T", axis=alt.Axis(format="%Y", tickCount="year", title=None)), x2="end:T", y=y,
+        x=alt.X("start:T", scale=x_scale, axis=alt.Axis(format="%Y", tickCount="year", title=None, labelOverlap="parity",
+                                                      labelSeparation=4)), x2="end:T", y=y,
         color=alt.Color("status_label:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), title="상태",
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
         strokeDash=alt.condition(alt.datum.open_end, alt.value([4, 3]), alt.value([1, 0])),
         href="href:N",
         tooltip=[alt.Tooltip("label:N", title="약속"), alt.Tooltip("status_label:N", title="상태"), alt.Tooltip("출처:N")])
+    names = alt.Chart(span_data).mark_text(align="left", baseline="bottom", dy=-8, fontSize=11, color="#222").encode(
+        x=alt.value(0), y=y, text="label:N", href="href:N")
     mark_data = prov.annotate(marks)[["label", "date", "what", "출처", "원문 표기", "인용", "href"]]
     points = alt.Chart(mark_data).mark_point(size=80, filled=True, cursor="pointer", color="#222222").encode(
         x="date:T", y=y,
@@ -348,7 +412,18 @@ def pledge_timeline(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, sub
                  alt.Tooltip("what:N", title="구분"), alt.Tooltip("원문 표기:N"), alt.Tooltip("출처:N"), alt.Tooltip("인용:N")])
     today = alt.Chart(pd.DataFrame({"date": [as_of], "note": [f"판정 기준일 {as_of}"]})).mark_rule(
         color="#5E5E5E", strokeDash=[2, 2]).encode(x="date:T", tooltip=[alt.Tooltip("note:N", title="")])
-    return (bars + points + today).properties(width=WIDTH - 160, height=32 * max(len(order), 3), **_heading(title, subtitle))
+    return (bars + names + points + today).properties(width=WIDTH, height=44 * max(len(order), 3), **_heading(title, subtitle))
+
+
+def log_decades(values: pd.Series, margin: float = 0.15) -> list[float]:
+    """Powers of ten from just below the smallest value to just above the largest: a log axis's
+    domain and its only labels ('10, 100, 1k', not '10 20 40 100 200 400 1k'). The margin (in
+    decades) keeps a mark at a round value, such as 1,000, off the edge of the plot."""
+    import math  # noqa: PLC0415
+
+    low = math.floor(math.log10(float(values.min())) - margin)
+    high = math.ceil(math.log10(float(values.max())) + margin)
+    return [float(10 ** k) for k in range(low, high + 1)]
 
 
 def dot_rows(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str], metric_titles: dict[str, str],
@@ -359,16 +434,18 @@ def dot_rows(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, s
     panels = []
     for n, (metric, axis_title) in enumerate(metric_titles.items()):
         part = data[(data["metric"] == metric) & data["value"].notna()]
+        decades = log_decades(part["value"])
         panels.append(alt.Chart(part).mark_point(filled=True, size=90, cursor="pointer").encode(
             # The same rows in every panel, so a place without a figure is an empty row, not a shifted one.
             y=alt.Y("label:N", scale=alt.Scale(domain=order), title=None, axis=alt.Axis(labels=n == 0, labelLimit=200, ticks=n == 0)),
-            x=alt.X("value:Q", scale=alt.Scale(type="log"), title=axis_title, axis=alt.Axis(format="~s")),
+            x=alt.X("value:Q", scale=alt.Scale(type="log", domain=list(decades[:: len(decades) - 1])), title=axis_title,
+                    axis=alt.Axis(format="~s", values=decades)),
             color=alt.Color("category:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), title=None,
                             legend=alt.Legend(orient="top")),
             shape=alt.Shape("근거:N", scale=EVIDENCE_SHAPES, title=None, legend=alt.Legend(orient="bottom")),
             href="href:N", tooltip=_tooltip(axis_title, fmt, first=("label", "metric")),
         ).properties(width=140 if n else 130, height=24 * max(len(order), 4), title=alt.Title(metric, fontSize=12)))
-    return alt.hconcat(*panels, **_heading(title, subtitle), spacing=8).resolve_scale(x="independent")
+    return side_by_side(*panels, title=title, subtitle=subtitle, spacing=8).resolve_scale(x="independent")
 
 
 def small_multiples(df: pd.DataFrame, *, title: str, subtitle: str, color: str, metric_titles: dict[str, str],
@@ -382,38 +459,56 @@ def small_multiples(df: pd.DataFrame, *, title: str, subtitle: str, color: str, 
     for metric, axis_title in metric_titles.items():
         part = data[(data["metric"] == metric) & data["value"].notna()]
         panels.append(alt.Chart(part).mark_bar(color=color, cursor="pointer").encode(
-            x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=alt.Axis(title=None, labelAngle=0,
-                                                                             values=domain[::max(1, len(domain) // 4)])),
+            # The years that have a bar are labelled; an empty slot between them is a year without a figure.
+            x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=_year_axis(values=sorted(set(part["year"].astype(int))))),
             y=alt.Y("value:Q", title=axis_title), href="href:N",
             tooltip=_tooltip(axis_title, fmt, first=("metric",)),
         ).properties(width=(WIDTH - 60) // len(metric_titles), height=150, title=alt.Title(metric, fontSize=12)))
-    return alt.hconcat(*panels, **_heading(title, subtitle)).resolve_scale(y="independent")
+    return side_by_side(*panels, title=title, subtitle=subtitle).resolve_scale(y="independent")
 
 
-def timeline(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str]) -> alt.Chart:
-    """Dated events on one axis per category; plans (targets) are hollow, facts filled."""
+def timeline(df: pd.DataFrame, *, title: str, subtitle: str, categories: list[str]) -> alt.Chart:
+    """Dated events on one band per category (in ``categories``' order); plans (targets) are hollow
+    diamonds, facts filled circles, and the legend draws both. The band names the category, so
+    the marks are one ink: a legend entry can only show the one fill its symbol has. Events too
+    close in time to stand side by side go in rows of their own within the band (:func:`lanes`),
+    so no mark hides another; the axis runs from the first year's January (or earlier: never
+    closer to a mark than half its width) to the last year's December, so the first and last marks
+    are whole and the first year is labelled."""
     data = _frame(df, extra={"date": df["date_start"], "event": df["event"], "kind": df["kind"]})
-    return alt.Chart(data).mark_point(size=110, cursor="pointer").encode(
-        x=alt.X("date:T", axis=alt.Axis(format="%Y", tickCount="year", title=None)),
-        y=alt.Y("category:N", title=None, sort=list(colors)),
-        color=alt.Color("category:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=None),
-        fill=alt.condition(alt.datum.kind == "계획·목표", alt.value("white"),
-                           alt.Color("category:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=None)),
-        shape=alt.Shape("kind:N", scale=alt.Scale(domain=["사실", "계획·목표"], range=["circle", "diamond"]), title=None,
-                        legend=alt.Legend(orient="top")),
-        yOffset=alt.YOffset("row:N"),
+    dates = pd.to_datetime(data["date"])
+    start, end = pd.Timestamp(dates.min().year, 1, 1), pd.Timestamp(dates.max().year, 12, 31)
+    gap = time_padding_days(start, end)
+    start, end = min(start, dates.min() - pd.Timedelta(days=gap)), max(end, dates.max() + pd.Timedelta(days=gap))
+    data["lane"] = pd.concat([lanes(group, gap) for _, group in dates.groupby(data["category"])])
+    data["row"] = data["category"] + "|" + data["lane"].map("{:02d}".format)
+    rows = [f"{c}|{n:02d}" for c in categories if (data["category"] == c).any()
+            for n in range(int(data.loc[data["category"] == c, "lane"].max()) + 1)]
+    kinds = ["사실", "계획·목표"]
+    ink = "#333333"
+    legend = alt.Legend(orient="top", symbolStrokeWidth=1.5, symbolSize=110)
+    return alt.Chart(data).mark_point(size=110, strokeWidth=1.5, filled=True, opacity=1, cursor="pointer").encode(
+        x=alt.X("date:T", scale=alt.Scale(domain=[start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")]),
+                axis=alt.Axis(format="%Y", tickCount="year", title=None, labelOverlap="parity", labelSeparation=4)),
+        # A band per category, a row per lane; the category is named at its band's first row.
+        y=alt.Y("row:N", sort=rows, title=None,
+                axis=alt.Axis(labelExpr="split(datum.label, '|')[1] == '00' ? split(datum.label, '|')[0] : ''", ticks=False,
+                              grid=False, domain=False)),
+        # Fill, stroke and shape on one field with one legend: a single legend, each symbol as drawn.
+        fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=[ink, "#FFFFFF"]), title=None, legend=legend),
+        stroke=alt.Stroke("kind:N", scale=alt.Scale(domain=kinds, range=[ink, ink]), title=None, legend=legend),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"]), title=None, legend=legend),
         href="href:N",
         tooltip=[alt.Tooltip("date:T", title="날짜", format="%Y-%m-%d"), alt.Tooltip("category:N", title="구분"),
                  alt.Tooltip("event:N", title="내용"), alt.Tooltip("kind:N", title="성격"), alt.Tooltip("원문 표기:N"),
                  alt.Tooltip("출처:N"), alt.Tooltip("인용:N")],
-    ).transform_window(row="row_number()", groupby=["category", "date"]).properties(
-        width=WIDTH, height=140, **_heading(title, subtitle))
+    ).properties(width=WIDTH, height=alt.Step(16), **_heading(title, subtitle))
 
 
 def summary_panels(panels: list[alt.TopLevelMixin], title: str, subtitle: str) -> alt.HConcatChart:
     """The summary's small multiples: one small chart per finding, side by side."""
     # One legend entry per line: side by side, the long series names would push the last panel
     # off a page column.
-    return (alt.hconcat(*panels, **_heading(title, subtitle), spacing=14)
+    return (side_by_side(*panels, title=title, subtitle=subtitle, spacing=14)
             .resolve_scale(color="independent", shape="independent")
             .configure_legend(columns=1))

@@ -199,9 +199,9 @@ window.addEventListener("load", () => {
 """
 
 
-def probe(policy: str) -> str:
+def probe(policy: str, script: str = PROBE_SCRIPT) -> str:
     """The probe under a Content Security Policy (a meta element: it covers what follows it)."""
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n' + PROBE_SCRIPT
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n' + script
 
 
 PROBE = probe(OFFLINE_POLICY)
@@ -252,9 +252,9 @@ def _without_network(cmd: list[str]) -> list[str]:
     return cmd
 
 
-def browse(html: Path, chromium: str, width: int = WIDTHS[0]) -> dict:
+def browse(html: Path, chromium: str, width: int = WIDTHS[0], probe_html: str = PROBE) -> dict:
     """Open a probed copy of the page offline, ``width`` CSS pixels wide, and return what the probe saw."""
-    probed_page = insert_probe(html.read_text(encoding="utf-8"), PROBE)
+    probed_page = insert_probe(html.read_text(encoding="utf-8"), probe_html)
     if probed_page is None:
         raise ValueError(f"{html}: no <head>")
     with tempfile.TemporaryDirectory() as tmp:
@@ -345,6 +345,9 @@ def run_checks(html: Path | None, pdf: Path | None, expected: dict, chromium: st
         from analysis.checks.pdf_charts import check_pdf_charts  # noqa: PLC0415
 
         f.extend(check_pdf_charts(html, pdf))
+    from analysis.report import check_text  # noqa: PLC0415 - it builds on this module's browser
+
+    f.extend(check_text.run_checks(html, pdf, chromium, margin_y=expected.get("margin_y", 0.0)))
     return f
 
 

@@ -35,13 +35,14 @@ def authors(cff: dict) -> str:
     return ", ".join(names)
 
 
-def _edition_text(edition: Edition) -> str:
-    return f"{edition.date} 판, 커밋 {edition.short}"
+def _edition_text(edition: Edition, english: bool = False) -> str:
+    return f"edition {edition.date}, commit {edition.short}" if english else f"{edition.date} 판, 커밋 {edition.short}"
 
 
-def plain(cff: dict, edition: Edition, url: str | None = None) -> str:
-    """'Authors (YYYY). Title (YYYY-MM-DD 판, 커밋 abcdef123456). URL'"""
-    text = f"{authors(cff)} ({edition.date[:4]}). {cff['title']} ({_edition_text(edition)})."
+def plain(cff: dict, edition: Edition, url: str | None = None, english: bool = False) -> str:
+    """'Authors (YYYY). Title (YYYY-MM-DD 판, 커밋 abcdef123456). URL'; on an English page the
+    edition reads '(edition YYYY-MM-DD, commit abcdef123456)' (the title stays the work's own)."""
+    text = f"{authors(cff)} ({edition.date[:4]}). {cff['title']} ({_edition_text(edition, english)})."
     return f"{text} {url}" if url else text
 
 
@@ -62,9 +63,10 @@ def bibtex(cff: dict, edition: Edition, url: str | None = None) -> str:
     return f"@misc{{{key},\n{body}\n}}"
 
 
-def citation_block(cff: dict, edition: Edition, url: str | None = None) -> m.Markup:
-    """The 인용 block: plain text, then BibTeX as literal text."""
-    return (m.Markup("**인용 (plain text).** ") + m.escape(plain(cff, edition, url)) + m.Markup("\n\n**BibTeX.**\n\n")
+def citation_block(cff: dict, edition: Edition, url: str | None = None, english: bool = False) -> m.Markup:
+    """The 인용 block (the English page's 'How to cite'): plain text, then BibTeX as literal text."""
+    head = "**Plain text.** " if english else "**인용 (plain text).** "
+    return (m.Markup(head) + m.escape(plain(cff, edition, url, english)) + m.Markup("\n\n**BibTeX.**\n\n")
             + m.code_block(bibtex(cff, edition, url), "bibtex"))
 
 

@@ -30,6 +30,22 @@ def named(row: pd.Series) -> prov.Named:
     return prov.basis(row, BASIS_NAMES_EN[row["series_id"]])
 
 
+# Korean places as the English page names them (their operators' own English names). The data
+# name them in Korean, as their sources print them; an English sentence never shows Hangul.
+PLACE_NAMES = {"K-바이오 랩허브": "K-Bio Lab Hub (Songdo, Incheon)",
+               "대구경북첨단의료복합단지": "Daegu-Gyeongbuk Medical Innovation Foundation complex",
+               "서울바이오허브": "Seoul Bio Hub", "송도 바이오클러스터": "Songdo bio cluster (Incheon)",
+               "오송생명과학단지": "Osong Bio Valley", "원주 의료기기 클러스터": "Wonju medical device cluster",
+               "홍릉 강소연구개발특구": "Hongneung R&D special zone (Seoul)"}
+
+
+def place(name: str) -> str:
+    try:
+        return PLACE_NAMES[name]
+    except KeyError:
+        raise KeyError(f"no English name for the place {name!r}: add it to PLACE_NAMES in analysis/report/english.py") from None
+
+
 def times(ratio: float) -> str:
     return f"{float(ratio):.1f} times"
 
@@ -51,7 +67,7 @@ def density_figures(ind: pd.DataFrame) -> dict:
         "jobs": prov.cite(t.num(last["value"]), last),
         "growth": prov.cite(t.pct(100 * (float(last["value"]) / float(first["value"]) - 1), 0), [first, last],
                             how="growth between the two years' job counts", kind="change"),
-        "kr_cluster": prov.label(kr["entity"]), "kr_year": prov.label(int(kr["year"])),
+        "kr_cluster": prov.label(place(kr["entity"])), "kr_year": prov.label(int(kr["year"])),
         "kr_jobs": prov.cite(f"{about}{t.num(kr['value'])}{t.dagger(kr['evidence'])}", kr),
     }
 

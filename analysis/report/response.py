@@ -10,7 +10,6 @@ from analysis.report import provenance as prov
 from analysis.report import text as t
 
 CATEGORY_LABELS = {"regulation": "규제", "response": "대응"}
-TIMELINE_COLORS = {"규제": "#5E5E5E", "대응": "#0F4C81"}
 # An event is a plan when its text states a target or a plan, not something that happened.
 PLAN_WORDS = ("목표", "계획")
 
@@ -181,10 +180,11 @@ def pledges_table(pledges: pd.DataFrame, status: pd.DataFrame) -> m.Markup:
         rows.append({"date": p["date"], "kind": p["kind_label"], "who": p["pledger"], "what": p["pledge"], "target": target, "deadline": deadline,
                      "obs": _observations_cell(status[status["pledge_id"] == p["pledge_id"]]),
                      "status": m.strong(p["status_label"])})
-    return m.table(rows, [m.Column("날짜", "date", "l", 1.3), m.Column("구분", "kind", "l", 0.8), m.Column("누가", "who", "l", 1.4),
-                          m.Column("무엇을", "what", "l", 2.4),
-                          m.Column("목표", "target", "r", 1.0), m.Column("기한", "deadline", "l", 1.0),
-                          m.Column("그 뒤 (날짜순)", "obs", "l", 1.8), m.Column("상태", "status", "l", 1.3)])
+    # Widths hold each column's longest word on one line of the PDF ("2023-03-22", "과학기술정보통신부·",
+    # "2천726억원†", "2025년까지"): Korean never breaks inside a word, nor Typst inside a date.
+    return m.table(rows, [m.Column("약속한 날", "date", "l", 1.1), m.Column("구분", "kind", "l", 0.8), m.Column("누가", "who", "l", 2.05),
+                          m.Column("무엇을", "what", "l", 2.1), m.Column("목표", "target", "r", 1.35), m.Column("기한", "deadline", "l", 1.3),
+                          m.Column("그 뒤 (날짜순)", "obs", "l", 1.55), m.Column("상태", "status", "l", 1.2)])
 
 
 def status_legend_table() -> m.Markup:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.claims import claim_order
 from analysis.cleaning import SCHEMAS
 from analysis.cleaning.figures import revisions
 from analysis.review.listing import MISSING, fmt_pct, fmt_value, markdown_table, md_escape, more, text_table, to_python, truncate
@@ -318,7 +319,7 @@ def verdict_changes(old: pd.DataFrame | None, new: pd.DataFrame | None) -> list[
         cid, verdict = str(r.claim_id), to_python(r.verdict)
         if cid in before and before[cid] != verdict:
             out.append(VerdictChange(cid, before[cid], verdict))
-    return sorted(out, key=lambda v: v.claim_id)
+    return sorted(out, key=lambda v: claim_order(v.claim_id))
 
 
 def latest_years(df: pd.DataFrame | None, columns: tuple[str, ...]) -> dict[str, int]:

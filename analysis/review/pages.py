@@ -33,6 +33,15 @@ def site_url() -> str | None:
     return m.check_url(url) if url else None
 
 
+def on_site(path: str, label: str) -> prov.Label:
+    """A place on the published site, named from a page that may be read anywhere (the report's
+    HTML, its PDF, an archived edition): a link to the site's address when the render knows it,
+    else the path on the site in code style. Never a relative link, which from an archived edition
+    or a downloaded PDF would lead nowhere."""
+    url = site_url()
+    return prov.Label(m.link(label, f"{url.rstrip('/')}/{path}") if url else m.escape(f"{label} (") + m.code(path) + m.escape(")"))
+
+
 def edition_line(edition: Edition, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, english: bool = False) -> m.Markup:
     """'판 2026-12-03 · 커밋 abcdef123456 · 출처 99개 · 판 목록' under the title."""
     n_sources = prov.meta(len(sources))
