@@ -52,3 +52,35 @@ def test_a_hostile_title_in_a_chart_blanks_nothing_after_it(tmp_path):
     assert f.problems == [], f.problems
     seen = co.browse(path, CHROMIUM, 1280)
     assert seen["charts"] == 2 and seen["svgs"] == 2 and seen["errors"] == []
+
+
+# --------------------------------------------------------------------------- a word longer than a phone's line
+
+LONG_WORD = "Massachusetts" * 6  # 78 letters without a break: a title, a URL, an id pasted as one word
+
+
+def test_a_word_longer_than_a_phone_s_line_does_not_widen_the_report(tmp_path):
+    """On main a 42-character unbreakable word in a source title made the report 395 px wide in a
+    390 px window. The report's and the site pages' stylesheet (report/provenance.css) lets any
+    word from data break: the source list's paragraph, a table cell and a figure's tooltip."""
+    from conftest import ROOT
+
+    needs_chromium()
+    css = (ROOT / "report" / "provenance.css").read_text(encoding="utf-8")
+    body = (f"<main><p>[12] 생산자, <a href='https://example.org/{LONG_WORD}'>“{LONG_WORD}”</a>. 공표 2020.</p>"
+            f"<table><tr><td>K1</td><td>{LONG_WORD}</td></tr></table>"
+            f"<p><a class='prov' href='#x'>1,234<span class='prov-tip'>{LONG_WORD}</span></a></p></main>")
+    seen = co.browse(page(tmp_path, body, head=f"<style>{css}</style>"), CHROMIUM, 390)
+    assert seen["page"] <= seen["viewport"], seen
+
+
+def test_a_word_longer_than_a_phone_s_line_does_not_widen_the_site_s_own_pages(tmp_path):
+    """The pages the site step writes itself (editions index, change pages) have their own style."""
+    from analysis.review import html as h
+
+    needs_chromium()
+    path = tmp_path / "index.html"
+    path.write_text(h.page("판 목록", h.element("main", h.element("h1", "판 " + LONG_WORD), h.element("p", LONG_WORD))),
+                    encoding="utf-8")
+    seen = co.browse(path, CHROMIUM, 390)
+    assert seen["page"] <= seen["viewport"], seen
