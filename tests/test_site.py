@@ -288,3 +288,13 @@ def test_data_strings_stay_text_in_the_zip_readme():
 
     assert "<img" not in readme and not re.search(r"(?<!\\)\]\(", readme) and "\\*b\\*" in readme
     assert readme.startswith("# &lt;img src=x onerror=alert(1)&gt; \\[x\\](javascript:alert(1)) \\*b\\* — 정제 데이터")
+
+
+def test_a_rendered_file_that_is_a_link_is_refused(project: ProjectPaths, tmp_path: Path):
+    fake_render(project)
+    pdf = project.rendered / "index.pdf"
+    pdf.unlink()
+    pdf.symlink_to(ROOT / "CITATION.cff")
+    with pytest.raises(site.SiteError, match="index.pdf: a symbolic link"):
+        site.assemble(project, tmp_path / "archive", tmp_path / "out")
+    assert not (tmp_path / "out").exists()

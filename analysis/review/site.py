@@ -124,6 +124,9 @@ def _rendered_files(paths: ProjectPaths) -> dict[str, Path]:
     if missing:
         raise SiteError(f"the render lacks {', '.join(missing)}: render the whole project first (`make report`; "
                         "`--to html` renders no PDF)")
+    links = [paths.relative(p) for p in files.values() if p.is_symlink()]
+    if links:  # copied, a link would publish the file it points at
+        raise SiteError(f"{', '.join(links)}: a symbolic link where the render writes a file; render again (`make report`)")
     return files
 
 
