@@ -157,13 +157,17 @@ def test_a_previous_commit_git_cannot_read_is_said_on_the_page(repo: Path, tmp_p
 
 @pytest.mark.parametrize("doc, message", [
     ("not json", "not readable as JSON"),
+    ("[" * 100_000 + "]" * 100_000, "not readable as JSON"),
+    ('{"format": 1, "editions": [' + "9" * 5000 + "]}", "not readable as JSON"),
+    (b"\xff\xfe{}", "not readable as JSON"),
     ('{"format": 9, "editions": []}', 'expected {"format": 1'),
     ('{"format": 1, "editions": [{"id": "2026-01-01"}]}', r"editions\[0\] lacks date, commit"),
     ('{"format": 1, "editions": [{"id": "../x", "date": 1, "commit": 1, "data_sha256": 1, "previous": 1, "cutoffs": 1, '
      '"verdicts": 1, "changes": 1}]}', "is not an edition folder"),
 ])
-def test_a_malformed_index_is_refused_with_file_and_field(tmp_path: Path, doc: str, message: str):
-    (tmp_path / editions.INDEX_JSON).write_text(doc, encoding="utf-8")
+def test_a_malformed_index_is_refused_with_file_and_field(tmp_path: Path, doc: str | bytes, message: str):
+    path = tmp_path / editions.INDEX_JSON
+    path.write_bytes(doc) if isinstance(doc, bytes) else path.write_text(doc, encoding="utf-8")
     with pytest.raises(editions.EditionsError, match=message) as err:
         editions.load(tmp_path)
     assert str(tmp_path / editions.INDEX_JSON) in str(err.value)

@@ -42,7 +42,7 @@ def load_cff(root: Path) -> dict:
     path = root / "CITATION.cff"
     try:
         cff = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, RecursionError, yaml.YAMLError) as exc:
         raise CitationError(f"{path.name}: not readable as YAML ({exc})") from None
     if not isinstance(cff, dict):
         raise CitationError(f"{path.name}: expected a mapping of CFF fields")

@@ -83,8 +83,8 @@ def load(archive: Path) -> list[dict]:
         return []
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EditionsError(f"{path}: not readable as JSON ({exc})") from None
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON, bad UTF-8, a number too long
+        raise EditionsError(f"{path}: not readable as JSON ({type(exc).__name__}: {str(exc)[:200]})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or set(doc) != {"format", "editions"}:
         raise EditionsError(f"{path}: expected {{\"format\": {FORMAT}, \"editions\": [...]}}")
     return check_entries(path, archive, doc["editions"])
