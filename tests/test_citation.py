@@ -148,3 +148,17 @@ def test_a_render_of_other_data_is_refused(tmp_path):
     (clean / "a.csv").write_text("x\n2\n", encoding="utf-8")
     with pytest.raises(edition.StaleRender, match="other data"):
         edition.check_render(rendered, tmp_path)
+
+
+@pytest.mark.parametrize("change", [{"date": "../../outside"}, {"date": "2026-02-30"}, {"commit": "--output=/tmp/x"},
+                                    {"dirty": "no"}, {"data_sha256": 5}])
+def test_an_edition_record_not_as_the_render_writes_it_is_refused(tmp_path, change):
+    """Its date names the edition's folder in the archive and its commit goes to git."""
+    import json
+
+    record = tmp_path / edition.RECORD
+    record.write_text(json.dumps({**json.loads(EDITION.to_json()), **change}), encoding="utf-8")
+    with pytest.raises(edition.StaleRender, match="render again"):
+        edition.read(record)
+    record.write_text(EDITION.to_json(), encoding="utf-8")
+    assert edition.read(record) == EDITION
