@@ -379,7 +379,8 @@ def chromium_sees(page: Path) -> dict:
     import subprocess
     import tempfile
 
-    from analysis.report.check_output import _without_network, find_chromium
+    from analysis.report import netguard
+    from analysis.report.check_output import find_chromium
 
     chromium = find_chromium()
     if chromium is None:
@@ -392,9 +393,9 @@ def chromium_sees(page: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         probed = Path(tmp) / page.name
         probed.write_text(text[:head.end()] + reporter + text[head.end():], encoding="utf-8")
-        run = subprocess.run(_without_network([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}",
-                                               "--virtual-time-budget=5000", "--dump-dom", probed.as_uri()]),
-                             capture_output=True, text=True, timeout=180)
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}", "--virtual-time-budget=5000",
+               "--dump-dom", probed.as_uri()]
+        run = subprocess.run(netguard.isolated_command(cmd) or cmd, capture_output=True, text=True, timeout=180)
     seen = re.search(r'data-seen="([^"]*)"', run.stdout)
     assert seen, run.stderr[-500:]
     return json.loads(html_lib.unescape(seen.group(1)))
