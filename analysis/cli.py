@@ -148,6 +148,7 @@ def cmd_check_output(args: argparse.Namespace) -> int:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
+    from analysis.report.citation import CitationError  # noqa: PLC0415
     from analysis.report.edition import StaleRender  # noqa: PLC0415
     from analysis.review.editions import EditionsError  # noqa: PLC0415
     from analysis.review.site import SiteError, assemble  # noqa: PLC0415
@@ -157,7 +158,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else paths.site
     try:
         site = assemble(paths, archive.resolve(), out.resolve())
-    except (StaleRender, SiteError, EditionsError) as exc:
+    except (StaleRender, SiteError, EditionsError, CitationError) as exc:
         return _fail(f"site: {exc}", "site")
     files = [p for p in site.folder.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files) / 1e6

@@ -1,13 +1,16 @@
-"""Publishing ``data/clean/``: all tables at once, one build at a time, and recoverable after a kill.
+"""Replacing a published folder whole: ``data/clean/`` here, and the same steps for the site
+(``_site/``) and the editions archive (``_editions/``). Readers only ever see a complete folder of one
+run, and a run killed at any point leaves the last complete folder, which the next run finds:
 
-Readers (the report, a reviewer's diff) must only ever see a complete set of tables from one build:
-
-- the tables are written into a staging folder beside ``data/clean/`` and exchanged with it in one
-  atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); where the system lacks it, two renames are
-  used, and a build killed between them leaves the old folder aside, which the next build restores;
-- folders left by a killed build (``data/.clean-staging-*``, ``data/.clean-previous-*``) are found
-  and removed by the next build;
-- a lock file (``data/.build.lock``) keeps two builds from interleaving;
+- the new contents are written into a staging folder beside the published one
+  (``.<name>-staging-<pid>``, e.g. ``data/.clean-staging-*``) and exchanged with it in one atomic
+  step (Linux ``renameat2(RENAME_EXCHANGE)``); where the system lacks it, two renames are used, and
+  a run killed between them leaves the old folder aside (``.<name>-previous-<pid>``), which the
+  next run restores (:func:`recover`);
+- staging and previous folders left by a killed run are found and removed by the next run, which
+  holds the folder's lock while it does (a running one's staging folder is never touched);
+- a lock file (``data/.build.lock``; ``.site.lock`` and ``.editions.lock`` beside the others) keeps
+  two runs from interleaving;
 - a ``data/`` or ``data/clean/`` that cannot be written fails the build before anything moves.
 """
 
@@ -20,7 +23,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +47,25 @@ def _rel(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
+def _stem(folder: Path) -> str:
+    """What a published folder's staging, previous and lock files are named after: ``clean``,
+    ``site`` (for ``_site``), ``editions`` (for ``_editions``)."""
+    return folder.name.lstrip("._") or "folder"
+
+
+def staging_prefix(folder: Path) -> str:
+    return f".{_stem(folder)}-staging-"
+
+
+def previous_prefix(folder: Path) -> str:
+    return f".{_stem(folder)}-previous-"
+
+
+def lock_path(folder: Path) -> Path:
+    """The lock file of a published folder, beside it (``data/clean`` has the build's lock instead)."""
+    return folder.parent / f".{_stem(folder)}.lock"
+
+
 def exchange(a: Path, b: Path) -> bool:
     """Swap two existing paths in one atomic step; False where the system cannot (then the caller
     falls back to two renames). Any other failure is raised."""
@@ -61,23 +83,38 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 @contextmanager
-def build_lock(data_dir: Path) -> Iterator[None]:
-    """Hold ``data/.build.lock`` for the whole build; a second build stops with a clear message."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / LOCK_FILE
+def hold_lock(path: Path, busy: str, *, shared: bool = False) -> Iterator[None]:
+    """Hold the lock file ``path`` while the block runs; when another process holds it, stop with
+    ``busy``, in which ``{holder}`` becomes the process id the holder wrote. ``shared``: a reader
+    that may run beside other readers but not while a writer holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            raise PublishError(f"{_rel(path)}: another build is running (process {holder}); wait for it to finish, "
-                               "then build again") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            raise PublishError(busy.replace("{holder}", holder)) from None
+        if not shared:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
-        os.close(fd)  # closing releases the lock; the file stays (removing it would race a waiting build)
+        os.close(fd)  # closing releases the lock; the file stays (removing it would race a waiting run)
+
+
+def build_lock(data_dir: Path) -> AbstractContextManager[None]:
+    """Hold ``data/.build.lock`` for the whole build; a second build stops with a clear message."""
+    path = data_dir / LOCK_FILE
+    return hold_lock(path, f"{_rel(path)}: another build is running (process " + "{holder}); wait for it to finish, then build again")
+
+
+def folder_lock(folder: Path, command: str, *, shared: bool = False) -> AbstractContextManager[None]:
+    """The lock of a published folder other than data/clean (``_site/``, ``_editions/``): ``command``
+    names what writes it, for the message a second run gets."""
+    path = lock_path(folder)
+    return hold_lock(path, f"{path}: `{command}` is writing {folder.name}/ (process " + "{holder}); wait for it to finish, "
+                           "then run again", shared=shared)
 
 
 def check_writable(*folders: Path) -> None:
@@ -94,18 +131,45 @@ def check_writable(*folders: Path) -> None:
                                "staging folder in data/, so both must be writable. Nothing was changed.") from None
 
 
-def recover(clean_dir: Path, progress: Callable[[str], None]) -> None:
-    """Undo what a killed build left: put an old data/clean/ moved aside back in place, and remove
-    staging and previous folders. Call with the build lock held."""
-    parent = clean_dir.parent
-    previous = sorted(parent.glob(PREVIOUS_PREFIX + "*"), key=lambda p: p.stat().st_mtime)
-    if not clean_dir.exists() and previous:
-        os.rename(previous[-1], clean_dir)
-        progress(f"restored {_rel(clean_dir)} from {previous[-1].name}: an interrupted build had moved it aside")
+def recover(folder: Path, progress: Callable[[str], None], legacy: tuple[Path, ...] = ()) -> None:
+    """Undo what a killed run left beside ``folder``: put an old folder moved aside back in place,
+    and remove staging and previous folders. Call with the folder's lock held. ``legacy``: folders
+    an older version moved aside under other names (restored, or removed, like previous ones)."""
+    parent = folder.parent
+    if not parent.is_dir():
+        return
+    previous = sorted([*parent.glob(previous_prefix(folder) + "*"), *(p for p in legacy if p.is_dir())],
+                      key=lambda p: p.stat().st_mtime)
+    if not folder.exists() and previous:
+        os.rename(previous[-1], folder)
+        progress(f"restored {_rel(folder)} from {previous[-1].name}: an interrupted run had moved it aside")
         previous = previous[:-1]
-    for leftover in [*previous, *parent.glob(STAGING_PREFIX + "*")]:
+    for leftover in [*previous, *parent.glob(staging_prefix(folder) + "*")]:
         shutil.rmtree(leftover, ignore_errors=True)
-        progress(f"removed {leftover.name}, left by an interrupted build")
+        progress(f"removed {leftover.name}, left by an interrupted run")
+
+
+def new_staging(folder: Path) -> Path:
+    """An empty staging folder beside ``folder``, named so that :func:`recover` finds it if this
+    run is killed."""
+    staging = folder.parent / f"{staging_prefix(folder)}{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def replace(staging: Path, folder: Path) -> None:
+    """Put the finished ``staging`` folder in the place of ``folder`` in one atomic step (two renames
+    where the system cannot exchange two paths; :func:`recover` mends a kill between them)."""
+    if not folder.exists():
+        os.rename(staging, folder)
+    elif exchange(staging, folder):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old contents
+    else:
+        previous = folder.parent / f"{previous_prefix(folder)}{os.getpid()}"
+        os.rename(folder, previous)  # a kill here leaves `previous`; recover() puts it back
+        os.rename(staging, folder)
+        shutil.rmtree(previous, ignore_errors=True)
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], schemas: Mapping[str, TableSchema], folder: Path) -> None:
@@ -127,12 +191,4 @@ def publish(tables: Mapping[str, pd.DataFrame], schemas: Mapping[str, TableSchem
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if not clean_dir.exists():
-        os.rename(staging, clean_dir)
-    elif exchange(staging, clean_dir):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the old tables
-    else:
-        previous = clean_dir.parent / f"{PREVIOUS_PREFIX}{os.getpid()}"
-        os.rename(clean_dir, previous)  # a kill here leaves `previous`; recover() puts it back
-        os.rename(staging, clean_dir)
-        shutil.rmtree(previous, ignore_errors=True)
+    replace(staging, clean_dir)

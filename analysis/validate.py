@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.crosschecks import CheckResult, run_crosschecks
-from analysis.errors import SuiteError
+from analysis.errors import BuildError, SuiteError
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -179,9 +179,17 @@ def run_gx(tables: Mapping[str, pd.DataFrame], specs: Mapping[str, dict], data_d
 
 
 def _write_data_docs(context, gx, definitions, tables, data_docs_dir: Path) -> None:
+    """GX's Data Docs of this validation, drawn by views that write every data string as text
+    (analysis.gx_views: GX's own write a rejected raw value into the page as markup), then made
+    inert by a content security policy (analysis.gx_inert): what CI uploads for
+    a failing build may hold any value a pull request brings."""
+    from analysis import gx_inert, gx_views  # noqa: PLC0415 - imports GX
+
+    view = lambda name: {"view": {"module_name": gx_views.MODULE, "class_name": name}}  # noqa: E731
     context.add_data_docs_site(site_name="report_site", site_config={
         "class_name": "SiteBuilder",
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", **view(gx_views.INDEX)},
+        "site_section_builders": {section: view(name) for section, name in gx_views.SECTIONS.items()},
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir.resolve())},
     })
     for vd in definitions:
@@ -191,6 +199,10 @@ def _write_data_docs(context, gx, definitions, tables, data_docs_dir: Path) -> N
             actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["report_site"])],
             result_format={"result_format": "SUMMARY"}))
         checkpoint.run(batch_parameters={"dataframe": df.astype(object).where(df.notna(), None)})
+    unfinished = {page: lines for page, lines in gx_inert.make_inert(data_docs_dir).items() if any("unfinished" in x for x in lines)}
+    if unfinished:
+        raise BuildError(f"Data Docs in {data_docs_dir}: Great Expectations left {', '.join(sorted(unfinished))} unfinished "
+                         "(one of its page renderers failed, which GX only logs)")
 
 
 def _plain(value):

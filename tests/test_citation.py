@@ -3,6 +3,7 @@ the edition's date and commit without letting any text break out of the entry or
 
 import copy
 import json
+import re
 
 import jsonschema
 import pytest
@@ -48,8 +49,68 @@ def test_plain_and_bibtex_name_the_edition_and_commit():
     assert dirty.short == "0123456789ab-dirty"
 
 
-def test_bibtex_text_cannot_close_the_entry():
-    assert citation.bibtex_escape("a}b{c%d\nx") == "a\\}b\\{c\\%d x"
+def bibtex_fields(entry: str) -> dict[str, str]:
+    """The fields of one @misc entry read as BibTeX reads them: a braced value ends at the brace
+    that balances its opening one, and a backslash does not protect a brace from being counted."""
+    head = re.match(r"@misc\{([^,\s]+),\n", entry)
+    assert head, entry
+    fields, at = {}, head.end()
+    while True:
+        m = re.compile(r"\s*(\w+) = \{").match(entry, at)
+        if not m:
+            break
+        depth, i = 1, m.end()
+        while depth:
+            assert i < len(entry), f"field {m.group(1)} never closes: {entry!r}"
+            depth += {"{": 1, "}": -1}.get(entry[i], 0)
+            i += 1
+        fields[m.group(1)] = entry[m.end():i - 1]
+        at = i + (entry[i] == ",")
+    assert entry[at:].strip() == "}", f"text after the fields: {entry[at:]!r}"
+    return fields
+
+
+# A title as an editor of CITATION.cff might write it (and an attacker would): each of these broke the
+# entry (a lone brace) or printed something else (\\ a line break, ~ a space, ^ an accent).
+HOSTILE_TITLES = {
+    "lone } brace": r"lone \textbraceright{} brace",
+    "open { only": r"open \textbraceleft{} only",
+    "back\\slash": r"back\textbackslash{}slash",
+    "C:\\new\\table": r"C:\textbackslash{}new\textbackslash{}table",
+    "a~b ^c": r"a\textasciitilde{}b \textasciicircum{}c",
+    "50% & #1_x $5": r"50\% \& \#1\_x \$5",
+    "}, note = {pwned": r"\textbraceright{}, note = \textbraceleft{}pwned",
+    "<b>|</b>\nnext line": r"\textless{}b\textgreater{}\textbar{}\textless{}/b\textgreater{} next line",
+}
+
+
+@pytest.mark.parametrize("title", list(HOSTILE_TITLES))
+def test_a_citation_cff_title_stays_one_field_of_one_entry_and_prints_as_written(title):
+    cff = {**citation.load_cff(ROOT), "title": title}
+    entry = citation.bibtex(cff, EDITION, "https://example.github.io/boston/")
+    fields = bibtex_fields(entry)
+    assert list(fields) == ["author", "title", "year", "month", "note", "version", "url"]
+    assert fields["title"] == HOSTILE_TITLES[title]
+    assert fields["url"] == "https://example.github.io/boston/"
+
+
+def test_a_url_field_is_percent_encoded_not_latex_escaped():
+    assert citation.bibtex_url("https://example.org/a_b~c/{x}?q=1&r=%20#f") == "https://example.org/a_b~c/%7Bx%7D?q=1&r=%20#f"
+    with pytest.raises(m.UnsafeURL):
+        citation.bibtex_url("javascript:alert(1)")
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"title": ["a", "list"]}, "title"), ({"title": ""}, "title"), ({"title": 12}, "title"),
+    ({"authors": "someone"}, "authors"), ({"authors": [{"name": 5}]}, r"authors\[0\]"), ({"authors": [{}]}, r"authors\[0\]"),
+])
+def test_citation_cff_fields_of_the_wrong_type_are_named(tmp_path, change, field):
+    import yaml
+
+    cff = {**citation.load_cff(ROOT), **change}
+    (tmp_path / "CITATION.cff").write_text(yaml.safe_dump(cff, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(citation.CitationError, match=rf"CITATION.cff: {field}"):
+        citation.load_cff(tmp_path)
 
 
 def test_a_code_block_fence_outlasts_any_backticks_in_its_text():
@@ -87,3 +148,17 @@ def test_a_render_of_other_data_is_refused(tmp_path):
     (clean / "a.csv").write_text("x\n2\n", encoding="utf-8")
     with pytest.raises(edition.StaleRender, match="other data"):
         edition.check_render(rendered, tmp_path)
+
+
+@pytest.mark.parametrize("change", [{"date": "../../outside"}, {"date": "2026-02-30"}, {"commit": "--output=/tmp/x"},
+                                    {"dirty": "no"}, {"data_sha256": 5}])
+def test_an_edition_record_not_as_the_render_writes_it_is_refused(tmp_path, change):
+    """Its date names the edition's folder in the archive and its commit goes to git."""
+    import json
+
+    record = tmp_path / edition.RECORD
+    record.write_text(json.dumps({**json.loads(EDITION.to_json()), **change}), encoding="utf-8")
+    with pytest.raises(edition.StaleRender, match="render again"):
+        edition.read(record)
+    record.write_text(EDITION.to_json(), encoding="utf-8")
+    assert edition.read(record) == EDITION

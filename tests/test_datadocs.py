@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_lib
 import json
 import posixpath
 import re
@@ -273,3 +274,169 @@ def test_real_data_docs_are_published_offline(project, tmp_path: Path):
         assert f'src="{depth}vendor/jquery/dist/jquery.min.js"' in text, name
         assert f'href="{depth}vendor/bootstrap/dist/css/bootstrap.min.css"' in text, name
     assert posixpath.basename(datadocs.ASSETS[VEGA]) == "vega.min.js"
+
+
+# --------------------------------------------------------------------------- a failing build's Data Docs stay inert
+
+from analysis import gx_inert  # noqa: E402
+
+# Raw values a pull request could bring; the gate rejects each (a pledge id must be an id, a verdict one
+# of the known ones), so Great Expectations shows them on the failing build's pages.
+PWNED = "document.documentElement.setAttribute(`data-pwned`, 1)"
+HOSTILE_VALUES = {
+    ("pledges", "pledge_id"): f"X<img src=x onerror={PWNED}>",
+    ("claims", "verdict"): f'"><svg onload="{PWNED}"></svg><script>{PWNED}</script>',
+    ("events", "category"): f"</td></tr></table><iframe srcdoc='<script>parent.{PWNED}</script>'></iframe>",
+}
+GX_HANDLERS = {"showAllValidations()", "hideSucceededValidations()"}
+
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.handlers: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.handlers += [v or "" for n, v in attrs if n.startswith("on")]
+
+
+@pytest.fixture(scope="module")
+def failing_docs(tmp_path_factory) -> Path:
+    """Great Expectations' Data Docs of clean tables holding the hostile values (three tables, as
+    the validation step writes them for a failing build)."""
+    from analysis.pipeline import read_published
+    from analysis.paths import ProjectPaths
+    from analysis.validate import load_suite_specs, run_gx
+
+    tables = read_published(ProjectPaths(ROOT))
+    for (table, column), value in HOSTILE_VALUES.items():
+        tables[table] = tables[table].copy()
+        tables[table].loc[tables[table].index[0], column] = value
+    names = sorted({t for t, _ in HOSTILE_VALUES})
+    specs = {n: s for n, s in load_suite_specs(ROOT / "expectations", tables).items() if n in names}
+    docs = tmp_path_factory.mktemp("failing") / "data_docs"
+    results = run_gx({n: tables[n] for n in names}, specs, docs)
+    assert all(any(f.severity == "critical" for f in r.failures) for r in results), "each table should fail its gate"
+    return docs
+
+
+@pytest.mark.slow
+def test_a_rejected_raw_value_is_text_on_the_failing_build_s_pages(failing_docs: Path):
+    """The issue's reproduction: on main GX wrote `X<img src=x onerror=…>` into the validation page
+    as markup, and the handler ran when the page was opened."""
+    pages = sorted(failing_docs.rglob("*.html"))
+    assert len(pages) >= 7
+    shown = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        markup = _Markup()
+        markup.feed(text)
+        assert not {"svg", "iframe"} & set(markup.tags), page
+        assert set(markup.handlers) <= GX_HANDLERS | {h for h in markup.handlers if h.startswith("clearTableFilters('")}, page
+        shown += sum(html_lib.escape(v, quote=True) in text for v in HOSTILE_VALUES.values())
+        assert 'http-equiv="Content-Security-Policy" data-boston="inert"' in text, page
+    assert shown >= len(HOSTILE_VALUES), "each hostile value should be on a page, as text"
+
+
+@pytest.mark.slow
+def test_the_escaping_views_change_nothing_but_how_data_characters_are_written(tmp_path: Path, monkeypatch):
+    """The same validation drawn by GX's own views and by the escaping ones: the pages read the same
+    (entities decoded), but for the run times and the random ids GX puts in every page."""
+    from analysis import gx_views
+    from analysis.pipeline import read_published
+    from analysis.paths import ProjectPaths
+    from analysis.validate import load_suite_specs, run_gx
+
+    tables = read_published(ProjectPaths(ROOT))
+    names = ["claims", "pledges"]
+    specs = {n: s for n, s in load_suite_specs(ROOT / "expectations", tables).items() if n in names}
+    run_gx({n: tables[n] for n in names}, specs, tmp_path / "escaping")
+    monkeypatch.setattr(gx_views, "SECTIONS", {s: "DefaultJinjaPageView" for s in gx_views.SECTIONS})
+    monkeypatch.setattr(gx_views, "INDEX", "DefaultJinjaIndexPageView")
+    monkeypatch.setattr(gx_views, "MODULE", "great_expectations.render.view")
+    run_gx({n: tables[n] for n in names}, specs, tmp_path / "plain")
+
+    def read(folder: Path) -> dict[str, str]:
+        out = {}
+        for p in folder.rglob("*.html"):
+            text = html_lib.unescape(gx_inert.without_policy(p.read_text(encoding="utf-8")))
+            text = re.sub(r"\?d=[\w.]+|\d{8}T\d{6}\.\d{6}Z|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00|Z)?|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                          r"[0-9a-f]{4}-[0-9a-f]{12}|'_run_time_sort': [\d.]+", "#", text)
+            out[re.sub(r"\d{8}T\d{6}\.\d{6}Z", "#", p.relative_to(folder).as_posix())] = text
+        return out
+
+    plain, escaping = read(tmp_path / "plain"), read(tmp_path / "escaping")
+    assert sorted(plain) == sorted(escaping) and len(plain) >= 5
+    for name in plain:
+        assert escaping[name] == plain[name], name
+
+
+def chromium_sees(page: Path) -> dict:
+    """Open a page as a reviewer opens a downloaded artifact (file://, no network), with a reporter
+    placed before the page's own policy; what ran, and what the policy refused."""
+    import subprocess
+    import tempfile
+
+    from analysis.report import netguard
+    from analysis.report.check_output import find_chromium
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.fail("Chromium is required for the Data Docs test (Debian's chromium)")
+    reporter = ("<script>window.__v = []; document.addEventListener('securitypolicyviolation', e => __v.push(e.violatedDirective));"
+                "window.addEventListener('load', () => setTimeout(() => document.documentElement.setAttribute('data-seen', "
+                "JSON.stringify({refused: __v, pwned: document.documentElement.getAttribute('data-pwned')})), 500));</script>")
+    text = page.read_text(encoding="utf-8")
+    head = re.search(r"<head\b[^>]*>", text)
+    with tempfile.TemporaryDirectory() as tmp:
+        probed = Path(tmp) / page.name
+        probed.write_text(text[:head.end()] + reporter + text[head.end():], encoding="utf-8")
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}", "--virtual-time-budget=5000",
+               "--dump-dom", probed.as_uri()]
+        run = subprocess.run(netguard.isolated_command(cmd) or cmd, capture_output=True, text=True, timeout=180)
+    seen = re.search(r'data-seen="([^"]*)"', run.stdout)
+    assert seen, run.stderr[-500:]
+    return json.loads(html_lib.unescape(seen.group(1)))
+
+
+@pytest.mark.slow
+def test_opened_in_a_browser_the_failing_build_s_page_runs_no_data(failing_docs: Path):
+    page = next(failing_docs.glob("validations/pledges/*/*/clean-pledges.html"))
+    assert chromium_sees(page)["pwned"] is None
+
+
+@pytest.mark.slow
+def test_the_policy_alone_stops_markup_that_got_past_the_escaping(failing_docs: Path, tmp_path: Path):
+    """The second layer: a page whose data went in as markup (as GX's own views write it), under the
+    policy computed for the page as it was: the handler, the inline script and the javascript: URL
+    are refused; without the policy the same page runs them."""
+    page = next(failing_docs.glob("validations/pledges/*/*/clean-pledges.html"))
+    injected = (f"<img src=x onerror=\"{PWNED}\"><script>{PWNED}</script>"
+                f"<a id=go href=\"javascript:{PWNED}\">x</a><script>document.getElementById('go').click()</script>")
+    text = page.read_text(encoding="utf-8").replace("<body>", "<body>" + injected, 1)
+    guarded = write_page(tmp_path / "guarded.html", text)
+    bare = write_page(tmp_path / "bare.html", gx_inert.without_policy(text))
+    seen = chromium_sees(guarded)
+    assert seen["pwned"] is None and {"script-src-attr", "script-src-elem"} <= set(seen["refused"]), seen
+    assert chromium_sees(bare)["pwned"] == "1"
+    _, blocked = gx_inert.policy(gx_inert.without_policy(text), vendored=True)
+    assert sorted(b.split(":")[0] for b in blocked) == ["an inline event handler GX's templates do not write"] + \
+        ["an inline script GX's templates do not write"] * 2, blocked
+
+
+def write_page(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_publishing_refuses_a_page_with_code_gx_does_not_write(tmp_path: Path):
+    docs = fake_data_docs(tmp_path)
+    (docs / DEEP).write_text((docs / DEEP).read_text(encoding="utf-8").replace(
+        "</body>", '<div onmouseover="steal()">x</div><script>steal()</script>\n</body>'), encoding="utf-8")
+    with pytest.raises(DataDocsError) as caught:
+        publish_data_docs(docs, tmp_path / "out", fake_assets(tmp_path))
+    assert f"{DEEP}: an inline event handler GX's templates do not write: 'steal()'" in str(caught.value)
+    assert f"{DEEP}: an inline script GX's templates do not write: 'steal()'" in str(caught.value)
+    assert not (tmp_path / "out").exists()

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.report import charts, payloads as pl
-from analysis.report.markup import escape
+from analysis.report.markup import escape, script_json
 from analysis.report.provenance import csv_link
 from analysis.report.quality import verdict_badge
 
@@ -40,7 +40,7 @@ def test_every_payload_is_replaced_by_a_token_and_put_back_exactly():
     link = next(v for v in held.values() if v.startswith("<a "))
     csv = next(v for v in held.values() if not v.startswith(("<", "{")))
     assert f'base64,{next(t for t, v in held.items() if v == csv)}"' in link, "the link holds its CSV file's token"
-    assert held[next(t for t, v in held.items() if v.startswith("{"))] == json.dumps(spec(), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    assert held[next(t for t, v in held.items() if v.startswith("{"))] == script_json(spec())
     assert pl.attach_text(short, held, "page.html") == text
 
 

@@ -117,3 +117,184 @@ def test_the_site_is_assembled_and_a_committed_render_becomes_an_edition_once(pr
     dirty = site.assemble(project, archive, out, assets, progress=lambda _: None)
     assert dirty.archived is None and "not archived" in dirty.notes[0]
     assert [e["id"] for e in editions.load(out / "editions")] == [day]
+
+
+# --------------------------------------------------------------------------- a killed `site`
+
+def stub_data_docs(paths, out, assets, *work) -> None:
+    """Data Docs stand-in (the real ones take GX's seconds): the kill tests are about replacing folders."""
+    out.mkdir(parents=True)
+    (out / "index.html").write_text("<!DOCTYPE html><html><head><title>dd</title></head><body>dd</body></html>")
+
+
+KILL_DRIVER = """
+import os, signal, sys
+from pathlib import Path
+from analysis import publish
+from analysis.paths import ProjectPaths
+from analysis.review import site
+sys.path.insert(0, sys.argv[4])
+from test_site import stub_data_docs
+
+root, archive, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+real_exchange, real_rename, real_zip = publish.exchange, os.rename, site.write_data_zip
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def exchange(a, b):
+    if point == "archive-before-exchange" and Path(b) == archive or point == "site-before-exchange" and Path(b).name == "_site":
+        die()
+    done = real_exchange(a, b)
+    if point == "archive-after-exchange" and Path(b) == archive or point == "site-after-exchange" and Path(b).name == "_site":
+        die()
+    return done
+
+def rename(a, b, *rest, **kw):
+    real_rename(a, b, *rest, **kw)
+    if point == "site-between-renames" and Path(b).name.startswith(".site-previous-"):
+        die()
+
+def write_data_zip(*args, **kw):
+    real_zip(*args, **kw)
+    if point == "site-staging":
+        die()
+
+publish.exchange = (lambda a, b: False) if point == "site-between-renames" else exchange
+os.rename = rename
+site.write_data_zip = write_data_zip
+site._data_docs = stub_data_docs
+site.assemble(ProjectPaths(root), archive, root / "_site", progress=lambda m: None)
+"""
+
+
+@pytest.fixture
+def two_commits(project: ProjectPaths, tmp_path: Path, monkeypatch):
+    """A site with edition A built, then a second commit rendered (edition B), ready to be killed."""
+    import shutil
+
+    from conftest import snapshot_dir
+
+    monkeypatch.setattr(site, "_data_docs", stub_data_docs)
+    shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
+    (project.root / ".gitignore").write_text("_output/\n_site/\n.site*\n.editions*\n")
+    commit_all(project.root, "A")
+    fake_render(project)
+    archive = tmp_path.parent / f"{tmp_path.name}-archive" / "_editions"  # outside the repository, as CI's
+    site.assemble(project, archive, project.site, progress=lambda _: None)
+    (project.root / "CITATION.cff").write_text((project.root / "CITATION.cff").read_text() + "\n")
+    commit_all(project.root, "B")
+    fake_render(project)
+    return project, archive, snapshot_dir(project.site), snapshot_dir(archive)
+
+
+def killed_site(project: ProjectPaths, archive: Path, point: str):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", KILL_DRIVER, str(project.root), str(archive), point, str(Path(__file__).parent)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == -signal.SIGKILL, run.stderr[-2000:]
+    return sorted(p.name for p in project.root.iterdir() if p.name.startswith((".site-", ".editions-"))) + \
+        sorted(p.name for p in archive.parent.iterdir() if p.name.startswith(".editions-"))
+
+
+@pytest.mark.parametrize("point", ["site-staging", "archive-before-exchange", "archive-after-exchange",
+                                   "site-before-exchange", "site-after-exchange"])
+def test_a_site_killed_at_any_point_leaves_the_last_site_whole_and_the_next_run_recovers(two_commits, point):
+    """On main: a kill between the swap's two renames left no _site/, a kill after the edition folder
+    was written jammed every later run (FileExistsError), and each kill left a .site-staging-* folder."""
+    from analysis.review import editions
+    from conftest import snapshot_dir
+
+    project, archive, old_site, old_archive = two_commits
+    leftovers = killed_site(project, archive, point)
+    assert leftovers, "the kill should have left a staging folder"
+    now = snapshot_dir(project.site)
+    new_site = point == "site-after-exchange"
+    assert (now == old_site) != new_site and set(now) >= set(old_site), "_site/ is the old site or the new one, whole"
+    ids = [e["id"] for e in editions.load(archive)]
+    assert len(ids) == (1 if point in ("site-staging", "archive-before-exchange") else 2)
+    assert (snapshot_dir(archive) == old_archive) == (len(ids) == 1)
+    # The next run removes what the killed one left and finishes.
+    said: list[str] = []
+    done = site.assemble(project, archive, project.site, progress=said.append)
+    assert len(editions.load(archive)) == 2 and done.archived is not None
+    assert any("left by an interrupted run" in s for s in said), said
+    assert [p.name for p in project.root.iterdir() if p.name.startswith((".site-", ".editions-")) and not p.name.endswith(".lock")] == []
+    assert [p.name for p in archive.parent.iterdir() if p.name.startswith(".editions-")] == []
+    assert len([e for e in editions.load(project.site / "editions")]) == 2
+
+
+def test_without_an_atomic_exchange_a_kill_between_the_renames_is_mended_by_the_next_run(two_commits):
+    """Where the system cannot exchange two folders the swap is two renames; a kill between them
+    leaves the old site aside, and the next run (or its recovery alone) puts it back."""
+    from analysis import publish
+    from conftest import snapshot_dir
+
+    project, archive, old_site, _ = two_commits
+    killed_site(project, archive, "site-between-renames")
+    assert not project.site.exists()
+    said: list[str] = []
+    publish.recover(project.site, said.append)
+    assert snapshot_dir(project.site) == old_site and any("restored" in s for s in said)
+
+
+def test_what_an_older_version_left_is_cleared(two_commits):
+    """The older swap's names: `_site.previous` (restored when _site/ is missing) and `.site-staging-<random>`."""
+    from conftest import snapshot_dir
+
+    project, archive, old_site, _ = two_commits
+    project.site.rename(project.root / "_site.previous")
+    (project.root / ".site-staging-k2j3h4").mkdir()
+    (project.root / ".site-staging-k2j3h4" / "big.bin").write_bytes(b"x" * 1000)
+    said: list[str] = []
+    site.assemble(project, archive, project.site, progress=said.append)
+    assert any("restored" in s and "_site.previous" in s for s in said), said
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith((".site-", "_site."))) == []
+
+
+def test_a_second_site_run_is_refused_while_one_is_writing(two_commits):
+    from analysis import publish
+
+    project, archive, _, _ = two_commits
+    with publish.folder_lock(project.site, site.COMMAND):
+        with pytest.raises(publish.PublishError, match=r"`boston-report site` is writing _site/ \(process \d+\)"):
+            site.assemble(project, archive, project.site, progress=lambda _: None)
+
+
+def test_a_link_or_a_path_like_name_in_data_clean_stops_the_zip(tmp_path: Path):
+    """The zip holds data/clean/ byte for byte: a symbolic link there would publish its target, and a
+    name with a backslash or a leading dot is a path to some unzip programs."""
+    import shutil
+
+    for bad in ("link", "..\\evil.csv", ".hidden.csv"):
+        clean = tmp_path / bad.replace("\\", "_").replace(".", "_") / "clean"
+        shutil.copytree(ROOT / "data" / "clean", clean)
+        if bad == "link":
+            (clean / "extra.csv").symlink_to(ROOT / "CITATION.cff")
+        else:
+            (clean / bad).write_text("x\n")
+        with pytest.raises(site.SiteError, match="cannot go into it"):
+            site.write_data_zip(clean, EDITION, load_all(str(ROOT)), citation.load_cff(ROOT), tmp_path / "z.zip")
+
+
+def test_data_strings_stay_text_in_the_zip_readme():
+    cff = {**citation.load_cff(ROOT), "title": "<img src=x onerror=alert(1)> [x](javascript:alert(1)) *b*"}
+    readme = site.zip_readme(EDITION, load_all(str(ROOT)), cff, site.clean_files(ROOT / "data" / "clean"))
+    import re
+
+    assert "<img" not in readme and not re.search(r"(?<!\\)\]\(", readme) and "\\*b\\*" in readme
+    assert readme.startswith("# &lt;img src=x onerror=alert(1)&gt; \\[x\\](javascript:alert(1)) \\*b\\* — 정제 데이터")
+
+
+def test_a_rendered_file_that_is_a_link_is_refused(project: ProjectPaths, tmp_path: Path):
+    fake_render(project)
+    pdf = project.rendered / "index.pdf"
+    pdf.unlink()
+    pdf.symlink_to(ROOT / "CITATION.cff")
+    with pytest.raises(site.SiteError, match="index.pdf: a symbolic link"):
+        site.assemble(project, tmp_path / "archive", tmp_path / "out")
+    assert not (tmp_path / "out").exists()

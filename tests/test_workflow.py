@@ -71,3 +71,20 @@ def test_main_publishes_the_site_after_the_archive_is_pushed_and_pull_requests_g
     preview = next(s for s in steps if s.get("with", {}).get("name") == "site-preview")
     assert preview["if"] == "github.event_name == 'pull_request'" and preview["with"]["path"] == "_site/"
     assert any(s.get("run") == "bash tools/editions-branch.sh push _editions" for s in jobs["archive"]["steps"])
+
+
+def test_a_pull_request_s_data_docs_are_never_uploaded():
+    """A failing build's Data Docs show the raw values the gate rejected; on a pull request those
+    are the pull request's (on main the `if: always()` upload held them for everyone)."""
+    steps = workflow()["jobs"]["build"]["steps"]
+    uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact")]
+    with_docs = [s for s in uploads if "build/data_docs" in s["with"]["path"]]
+    assert with_docs and all("github.event_name != 'pull_request'" in s["if"] for s in with_docs)
+    on_pull_requests = [s for s in uploads if "github.event_name == 'pull_request'" in s.get("if", "")]
+    assert on_pull_requests and all("build/data_docs" not in s["with"]["path"] for s in on_pull_requests)
+
+
+def test_the_site_check_gets_its_network_namespace_in_ci():
+    runs = [s.get("run", "") for s in workflow()["jobs"]["build"]["steps"]]
+    allow = next(i for i, r in enumerate(runs) if "apparmor_restrict_unprivileged_userns=0" in r)
+    assert allow < runs.index("make site && make check-site")

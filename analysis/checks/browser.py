@@ -3,7 +3,8 @@ by Playwright), and what their charts draw read back (``chart-read.js``).
 
 Offline three times over: the browser context is set offline and every request other than the
 page's own file or the loopback site being checked is refused and recorded; Chromium gets a proxy
-that is not there, a resolver that resolves nothing and WebRTC restricted to proxied UDP; and where
+that is not there, a resolver that resolves nothing and WebRTC kept off the network (the flags of
+:mod:`analysis.report.netguard`); and where
 the system allows it (root in CI) the whole reading runs in a network namespace of its own with only
 loopback up, so nothing can leave the machine even through a path the other two miss.
 
@@ -20,14 +21,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.report.netguard import FLAGS as NETWORK_FLAGS  # WebRTC kept off the network
+
 READER = Path(__file__).with_name("chart-read.js")
 WIDTHS = (1280, 390)  # a desktop browser and a phone (390 CSS px, as an iPhone 14)
 CHART_TIMEOUT_MS = 60_000
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-extensions", "--proxy-server=127.0.0.1:9",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                 "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-                 "--webrtc-ip-handling-policy=disable_non_proxied_udp")
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", *NETWORK_FLAGS)
 # Every chart has finished drawing (chart-fit.js marks it done, or failed).
 CHARTS_SETTLED = ("() => Array.from(document.querySelectorAll('.boston-chart'))"
                   ".every(c => ['done', 'failed'].includes(c.getAttribute('data-boston-fit')))")

@@ -23,7 +23,7 @@ import pandas as pd
 from analysis.paths import CHART_IMAGES
 from analysis.report import evidence
 from analysis.report import provenance as prov
-from analysis.report.markup import per_format_block
+from analysis.report.markup import per_format_block, script_json
 from analysis.report.target import rendering
 
 FONT = "Noto Sans CJK KR"
@@ -128,7 +128,7 @@ def chart_image(spec: dict) -> str:
 def chart_html(spec: dict, element_id: str | None = None) -> str:
     """A div and a call to the page's one shared ``bostonChart`` (see :func:`analysis.report.vegabundle.vega_bundle_script`)."""
     element_id = element_id or f"boston-vis-{next(_ids)}"
-    payload = json.dumps(spec, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    payload = script_json(spec)  # data strings inside a <script>: see markup.script_json
     return (
         f'<div id="{element_id}" class="boston-chart"></div>\n'
         f'<script type="text/javascript">bostonChart("#{element_id}", {payload}, '

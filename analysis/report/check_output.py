@@ -28,6 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from analysis.checks.findings import Findings, print_findings  # noqa: F401 - the checks' one result type
+from analysis.report.netguard import FLAGS as NETWORK_FLAGS, GUARD
 from analysis.report.offline import remote_resources
 
 KOREAN_FONT = "NotoSansCJKkr"
@@ -200,8 +201,9 @@ window.addEventListener("load", () => {
 
 
 def probe(policy: str, script: str = PROBE_SCRIPT) -> str:
-    """The probe under a Content Security Policy (a meta element: it covers what follows it)."""
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n' + script
+    """The probe under a Content Security Policy (a meta element: it covers what follows it), with
+    the guard against what the policy cannot stop (analysis.report.netguard)."""
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n' + script + GUARD
 
 
 PROBE = probe(OFFLINE_POLICY)
@@ -233,7 +235,7 @@ FRAME = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="
 NO_HOSTS = "MAP * ~NOTFOUND"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-extensions", "--proxy-server=127.0.0.1:9",
-                  f"--host-resolver-rules={NO_HOSTS}", "--virtual-time-budget=60000", "--dump-dom")
+                  f"--host-resolver-rules={NO_HOSTS}", "--virtual-time-budget=60000", "--dump-dom", *NETWORK_FLAGS)
 LOOPBACK_FLAGS = tuple(f"--host-resolver-rules={NO_HOSTS}, EXCLUDE 127.0.0.1" if flag.startswith("--host-resolver-rules=") else flag
                        for flag in CHROMIUM_FLAGS)
 

@@ -19,13 +19,43 @@ from analysis.report.edition import Edition
 CODE_LICENCE = "MIT"
 DATA_LICENCE = "CC BY 4.0"
 DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#_$^~])")
+# Each character that means something to BibTeX or LaTeX, as the LaTeX text that prints it. BibTeX
+# matches braces whether or not a backslash precedes them, so a brace is written as a command
+# (\\textbraceright{}), never as \\}: one lone "}" in a title must not end the field. A backslash is
+# \\textbackslash{} (\\\\ is a line break), ~ and ^ are not accents, < > | not OT1's other glyphs.
+BIBTEX_TEXT = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}",
+               "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+               "%": r"\%", "&": r"\&", "#": r"\#", "_": r"\_", "$": r"\$"}
+_BIBTEX_SPECIAL = re.compile("|".join(re.escape(ch) for ch in BIBTEX_TEXT))
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CitationError(ValueError):
+    """CITATION.cff lacks what a citation is made from: the message names the file and the field."""
 
 
 def load_cff(root: Path) -> dict:
+    """CITATION.cff, with the fields a citation prints checked (the tests check the whole file
+    against the CFF schema): a title that is text and authors with names."""
     import yaml  # noqa: PLC0415
 
-    return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    path = root / "CITATION.cff"
+    try:
+        cff = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError, yaml.YAMLError) as exc:
+        raise CitationError(f"{path.name}: not readable as YAML ({exc})") from None
+    if not isinstance(cff, dict):
+        raise CitationError(f"{path.name}: expected a mapping of CFF fields")
+    if not isinstance(cff.get("title"), str) or not cff["title"].strip():
+        raise CitationError(f"{path.name}: title: expected text, got {cff.get('title')!r}")
+    people = cff.get("authors")
+    if not isinstance(people, list) or not people:
+        raise CitationError(f"{path.name}: authors: expected a list of authors")
+    for i, a in enumerate(people):
+        parts = [a.get(k) for k in ("name", "given-names", "family-names")] if isinstance(a, dict) else [None]
+        if not any(isinstance(v, str) and v.strip() for v in parts) or any(v is not None and not isinstance(v, str) for v in parts):
+            raise CitationError(f"{path.name}: authors[{i}]: expected name, or given-names and family-names, as text")
+    return cff
 
 
 def authors(cff: dict) -> str:
@@ -47,18 +77,28 @@ def plain(cff: dict, edition: Edition, url: str | None = None, english: bool = F
 
 
 def bibtex_escape(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(r"\\\1", m.one_line(str(text)))
+    """Any text as the LaTeX text of a braced BibTeX field: one line, every special character a
+    command that prints it, so braces always balance and nothing else becomes markup."""
+    return _BIBTEX_SPECIAL.sub(lambda c: BIBTEX_TEXT[c.group(0)], m.one_line(str(text)))
+
+
+def bibtex_url(url: str) -> str:
+    """A url field: read verbatim (biblatex) or by the url package, so no LaTeX escapes; a checked
+    http(s) URL with braces, backslashes, spaces and the like percent-encoded (markup.href)."""
+    return m.href(url)
 
 
 def bibtex(cff: dict, edition: Edition, url: str | None = None) -> str:
     """A @misc entry; the key names the edition, so two editions never share a key."""
+    if not _DATE.match(edition.date):
+        raise CitationError(f"edition date {edition.date!r}: expected YYYY-MM-DD")
     key = "boston-bio-report-" + edition.date
     fields = [("author", "{" + bibtex_escape(authors(cff)) + "}"), ("title", bibtex_escape(cff["title"])),
               ("year", edition.date[:4]), ("month", edition.date[5:7]),
               ("note", bibtex_escape(f"Edition {edition.date}, commit {edition.short}")),
               ("version", bibtex_escape(edition.short))]
     if url:
-        fields.append(("url", bibtex_escape(url)))
+        fields.append(("url", bibtex_url(url)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import asdict, dataclass
@@ -78,9 +79,27 @@ def current(root: Path) -> Edition:
     return Edition(edition_date(), commit, dirty, data_sha256(root / "data" / "clean"))
 
 
+_CHECKS = {"date": lambda v: isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None,
+           "commit": lambda v: v is None or isinstance(v, str) and re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", v) is not None,
+           "dirty": lambda v: isinstance(v, bool),
+           "data_sha256": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) is not None}
+
+
 def read(path: Path) -> Edition:
-    fields = json.loads(path.read_text(encoding="utf-8"))
-    return Edition(**{k: fields[k] for k in ("date", "commit", "dirty", "data_sha256")})
+    """An edition record, each field checked: its date names a folder of the editions archive and
+    its commit goes to git, so neither may be anything but what :func:`current` writes."""
+    try:
+        fields = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise StaleRender(f"{path}: not readable as JSON ({type(exc).__name__}); render again (`make report`)") from None
+    wrong = [k for k, ok in _CHECKS.items() if not isinstance(fields, dict) or k not in fields or not ok(fields[k])]
+    if wrong:
+        raise StaleRender(f"{path}: {', '.join(wrong)} not as the render writes them; render again (`make report`)")
+    try:
+        date.fromisoformat(fields["date"])
+    except ValueError:
+        raise StaleRender(f"{path}: date {fields['date']!r} is not a day; render again (`make report`)") from None
+    return Edition(**{k: fields[k] for k in _CHECKS})
 
 
 def check_render(rendered: Path, root: Path) -> Edition:

@@ -11,6 +11,8 @@ generator of the report's Markdown builds it here:
 - :func:`href` accepts only absolute http(s) URLs and percent-encodes what could end a link target.
 - :class:`Markup` marks a string as already-safe Markdown; :func:`table`, :func:`link` and
   :func:`join` escape whatever is not ``Markup`` and return ``Markup``.
+- :func:`script_json` is the one way data reaches a ``<script>`` element (a chart's spec): JSON in
+  which no character can end the script or change how the HTML parser reads it.
 
 ``Markup`` has ``_repr_markdown_``, so a cell or an inline ``{python}`` expression that returns it is
 read by Quarto as Markdown, while a plain ``str`` is shown as plain text.
@@ -18,6 +20,7 @@ read by Quarto as Markdown, while a plain ``str`` is shown as plain text.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -130,6 +133,23 @@ def per_format_block(html: str, printed: str) -> Markup:
         if body:
             parts.append(f"::: {{.content-visible {condition}}}\n{body}\n:::\n")
     return Markup("\n".join(parts))
+
+
+# Inside a <script> element the HTML parser knows nothing of JSON: "</script" ends the element,
+# "<!--" followed by "<script" puts it into a state in which the next "</script>" no longer does
+# (one chart would swallow the rest of the page), and U+2028/U+2029 end a line in older JavaScript.
+# As JSON escapes they are the same strings, and no markup character is left in the text.
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE_RE = re.compile("[" + "".join(_SCRIPT_UNSAFE) + "]")
+
+
+def script_json(value) -> str:
+    """``value`` as JSON that can stand inside an HTML ``<script>`` element as it is: every ``<``,
+    ``>``, ``&``, U+2028 and U+2029 written as a ``\\uXXXX`` escape (they can occur only inside
+    JSON strings, where the escape is the same character), so whatever the data say, the parser
+    stays in the script's plain state and the script ends where its author ended it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _SCRIPT_UNSAFE_RE.sub(lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
 
 
 def code_block(text: str, language: str = "") -> Markup:

@@ -12,6 +12,10 @@ lives under a sub-path (``https://OWNER.github.io/REPO/``) and must open from di
 A remote URL this module does not know stops the publication with the page and the URL named: a newer
 GX that adds a CDN load must be looked at, not published half-broken. ``<a href>`` links (GX's
 documentation, its newsletter) are links a reader may follow, not loads, and stay as they are.
+
+Each page carries the content security policy of :mod:`analysis.gx_inert`, made for its vendored
+loads (scripts and styles from the site itself): an inline script or event handler GX's templates
+do not write would run nowhere, and stops the publication, named.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from analysis import gx_inert
 from analysis.report.offline import REMOTE_URL, css_remote, remote_resources
 
 VENDOR = "vendor"  # the folder of the published Data Docs that holds the copied assets
@@ -217,7 +222,11 @@ def publish_data_docs(data_docs: Path, dest: Path, assets: Path) -> None:
         if rel.endswith((".html", ".htm", ".css")):
             with open(data_docs / rel, encoding="utf-8", newline="") as f:
                 text = f.read()
-            new = _rewrite(rel, text, not rel.endswith(".css"), data_docs, assets, problems, used)
+            is_html = not rel.endswith(".css")
+            new = _rewrite(rel, gx_inert.without_policy(text) if is_html else text, is_html, data_docs, assets, problems, used)
+            if is_html:
+                new, blocked = gx_inert.with_policy(new, vendored=True)
+                problems += [f"{rel}: {b}" for b in blocked]
             if new != text:
                 written[rel] = new.encode("utf-8")
     vendored: list[str] = []

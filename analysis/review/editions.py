@@ -9,37 +9,38 @@ is already archived (the same commit and data) changes nothing. Each edition's e
 cut-off, the claims' verdict counts — at the time it was published, so the index never has to
 re-read old data; the change page is written once, when the edition is added, from
 ``boston-report diff`` against the previous edition's commit.
+
+The archive is untrusted input wherever it is read (:mod:`.archive`: no links, nothing outside the
+layout, every entry of the index type-checked). Adding an edition replaces the archive folder in one
+atomic step (:mod:`analysis.publish`): a staging copy, hard-linked from the archive, gets the new
+edition and index, then is exchanged with the archive; a run killed at any point leaves the last
+complete archive, and the next run removes what it left. Into the site go only the editions the
+index lists, and an index page written here from the checked entries.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import publish
 from analysis.paths import ProjectPaths
 from analysis.report.edition import Edition
 from analysis.report.quality import VERDICT_LABELS
 from analysis.report.summary import latest_rows
 from analysis.review import datadiff
 from analysis.review import html as h
+from analysis.review.archive import (CHANGES, DATA_ZIP, FIELDS, INDEX_HTML, INDEX_JSON, PDF, RECORD,  # noqa: F401 (re-exported)
+                                     REPORT, EditionsError, check_entries, check_tree)
 
-INDEX_JSON = "editions.json"
-INDEX_HTML = "index.html"
-CHANGES = "changes.html"
-# What each edition folder holds, named as in the site's root (pages.py) but flat.
-REPORT, PDF, DATA_ZIP, RECORD = "index.html", "index.pdf", "boston-report-data.zip", "edition.json"
 FORMAT = 1
-_ID = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-[2-9]|-[1-9]\d+)?$")
-FIELDS = ("id", "date", "commit", "data_sha256", "previous", "cutoffs", "verdicts", "changes")
-
-
-class EditionsError(Exception):
-    """The archive cannot take this edition, or its index is not what this code wrote."""
+COMMAND = "boston-report site"  # what writes the archive, for the message a second run gets
 
 
 @dataclass(frozen=True)
@@ -74,29 +75,36 @@ def change_counts(diff: datadiff.DataDiff) -> dict[str, int]:
 # --------------------------------------------------------------------------- the index
 
 def load(archive: Path) -> list[dict]:
-    """The archived editions, oldest first; an empty archive (no index yet) has none."""
+    """The archived editions, oldest first, after the folder and every entry were checked
+    (:mod:`.archive`); an empty archive (no index yet) has none."""
+    check_tree(archive)
     path = archive / INDEX_JSON
     if not path.exists():
         return []
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EditionsError(f"{path}: not readable as JSON ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("editions"), list):
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON, bad UTF-8, a number too long
+        raise EditionsError(f"{path}: not readable as JSON ({type(exc).__name__}: {str(exc)[:200]})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or set(doc) != {"format", "editions"}:
         raise EditionsError(f"{path}: expected {{\"format\": {FORMAT}, \"editions\": [...]}}")
-    for i, entry in enumerate(doc["editions"]):
-        missing = [f for f in FIELDS if not isinstance(entry, dict) or f not in entry]
-        if missing:
-            raise EditionsError(f"{path}: editions[{i}] lacks {', '.join(missing)}")
-        if not _ID.match(str(entry["id"])) or not (archive / entry["id"]).is_dir():
-            raise EditionsError(f"{path}: editions[{i}]: id {entry['id']!r} is not an edition folder of {archive}")
-    return doc["editions"]
+    return check_entries(path, archive, doc["editions"])
 
 
 def write_index(archive: Path, entries: list[dict]) -> None:
+    """editions.json and index.html, as new files (never written through an existing one)."""
     text = json.dumps({"format": FORMAT, "editions": entries}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    (archive / INDEX_JSON).write_text(text, encoding="utf-8")
-    (archive / INDEX_HTML).write_text(index_page(entries), encoding="utf-8")
+    for name, content in ((INDEX_JSON, text), (INDEX_HTML, index_page(entries))):
+        _write_new(archive / name, content)
+
+
+def _write_new(path: Path, text: str) -> None:
+    """``text`` into a new file at ``path``: a temporary name renamed over it, so that a link or a
+    hard-linked file standing there is replaced, not written through."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    with open(tmp, "x", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
 
 
 def next_id(entries: list[dict], day: str) -> str:
@@ -112,38 +120,104 @@ def next_id(entries: list[dict], day: str) -> str:
 
 # --------------------------------------------------------------------------- adding an edition
 
-def add(archive: Path, paths: ProjectPaths, edition: Edition, files: dict[str, Path], tables: dict[str, pd.DataFrame]) -> Added:
+def add(archive: Path, paths: ProjectPaths, edition: Edition, files: dict[str, Path], tables: dict[str, pd.DataFrame],
+        progress: Callable[[str], None] = lambda _: None) -> Added:
     """Archive this edition (its report HTML, PDF and data zip, given in ``files`` by the names
-    REPORT, PDF, DATA_ZIP) unless the latest edition is already this commit with this data.
+    REPORT, PDF, DATA_ZIP) unless the archive already holds this commit with this data.
 
-    A render with uncommitted changes is not an edition: its commit would not reproduce it."""
+    A render with uncommitted changes is not an edition: its commit would not reproduce it. The
+    archive is replaced whole (see the module's docstring), under its lock."""
     if edition.commit is None or edition.dirty:
         raise EditionsError(f"the render is of commit {edition.short}: only a committed checkout is archived as an edition "
                             "(commit, render again, then build the site)")
-    entries = load(archive)
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    with publish.folder_lock(archive, COMMAND):
+        publish.recover(archive, progress)
+        entries = load(archive)
+        same = next((e for e in entries if e["commit"] == edition.commit and e["data_sha256"] == edition.data_sha256), None)
+        if same is not None and not _strays(archive, entries):
+            return Added(same, new=False)
+        previous = entries[-1] if entries else None
+        entry = same or {"id": next_id(entries, edition.date), "date": edition.date, "commit": edition.commit,
+                         "data_sha256": edition.data_sha256, "previous": previous["id"] if previous else None,
+                         "cutoffs": cutoffs(tables), "verdicts": verdicts(tables["claims"]), "changes": None}
+        staging = publish.new_staging(archive)
+        try:
+            _copy_editions(archive, staging, entries, link=True, progress=progress)
+            if same is None:
+                _write_edition(staging / entry["id"], paths, edition, files, entry, previous)
+            write_index(staging, entries if same else [*entries, entry])
+            _sync(staging, staging / entry["id"])
+            publish.replace(staging, archive)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return Added(entry, new=same is None)
+
+
+def _write_edition(folder: Path, paths: ProjectPaths, edition: Edition, files: dict[str, Path], entry: dict,
+                   previous: dict | None) -> None:
+    """The new edition's folder: its files, its record and (after the first) its change page; the
+    entry's change counts are filled in."""
+    folder.mkdir()
+    for name in (REPORT, PDF, DATA_ZIP):
+        shutil.copyfile(files[name], folder / name)
+    (folder / RECORD).write_text(edition.to_json(), encoding="utf-8")
+    if previous:
+        diff, problem = _diff(paths, previous)
+        if diff is not None:
+            entry["changes"] = change_counts(diff)
+        (folder / CHANGES).write_text(changes_page(entry, previous, diff, problem), encoding="utf-8")
+
+
+def _strays(archive: Path, entries: list[dict]) -> list[Path]:
+    """Edition folders the index does not list: an interrupted run of an older version wrote them
+    (it wrote the folder before the index); no page links to them."""
+    listed = {e["id"] for e in entries}
+    return sorted(p for p in archive.iterdir() if p.is_dir() and p.name not in listed) if archive.is_dir() else []
+
+
+def copy_into(archive: Path, target: Path) -> list[dict]:
+    """The site's editions/: each edition the archive's index lists (checked, as files: nothing
+    linked), and an index written here from the checked entries. Returns the entries."""
+    target.mkdir(parents=True, exist_ok=True)
+    if not archive.exists():
+        write_index(target, [])
+        return []
+    with publish.folder_lock(archive, COMMAND, shared=True):
+        entries = load(archive)
+        _copy_editions(archive, target, entries, link=False)
+    write_index(target, entries)
+    return entries
+
+
+def _copy_editions(archive: Path, target: Path, entries: list[dict], *, link: bool,
+                   progress: Callable[[str], None] = lambda _: None) -> None:
+    """Every edition folder the index lists, file by file (hard links with ``link``: the archive's
+    files are never written again). A folder the index does not list is left behind: an
+    interrupted run of an older version wrote it, and no page links to it."""
+    for folder in _strays(archive, entries):
+        progress(f"editions: left out {folder.name}/, which {INDEX_JSON} does not list (an interrupted run wrote it)")
     for entry in entries:
-        if entry["commit"] == edition.commit and entry["data_sha256"] == edition.data_sha256:
-            return Added(entry, new=False)
-    previous = entries[-1] if entries else None
-    entry = {"id": next_id(entries, edition.date), "date": edition.date, "commit": edition.commit,
-             "data_sha256": edition.data_sha256, "previous": previous["id"] if previous else None,
-             "cutoffs": cutoffs(tables), "verdicts": verdicts(tables["claims"]), "changes": None}
-    folder = archive / entry["id"]
-    folder.mkdir(parents=True)
-    try:
-        for name in (REPORT, PDF, DATA_ZIP):
-            shutil.copyfile(files[name], folder / name)
-        (folder / RECORD).write_text(edition.to_json(), encoding="utf-8")
-        if previous:
-            diff, problem = _diff(paths, previous)
-            if diff is not None:
-                entry["changes"] = change_counts(diff)
-            (folder / CHANGES).write_text(changes_page(entry, previous, diff, problem), encoding="utf-8")
-        write_index(archive, [*entries, entry])
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)  # a half-written edition would be linked to from nowhere
-        raise
-    return Added(entry, new=True)
+        (target / entry["id"]).mkdir()
+        for file in sorted((archive / entry["id"]).iterdir()):
+            dest = target / entry["id"] / file.name
+            if link:
+                try:
+                    os.link(file, dest, follow_symlinks=False)
+                    continue
+                except OSError:
+                    pass  # a file system without hard links: a copy then
+            shutil.copyfile(file, dest, follow_symlinks=False)
+
+
+def _sync(*folders: Path) -> None:
+    """The new files on disk before the exchange makes them visible."""
+    for folder in folders:
+        for path in folder.iterdir():
+            if path.is_file():
+                with path.open("rb") as fh:
+                    os.fsync(fh.fileno())
 
 
 def _diff(paths: ProjectPaths, previous: dict) -> tuple[datadiff.DataDiff | None, str | None]:

@@ -73,8 +73,9 @@ def table(headers: Sequence[str], rows: Iterable[Sequence], right: Iterable[int]
     return element("div", element("table", head, Html("\n"), body), class_="scroll")
 
 
+# overflow-wrap: a word from data longer than a phone's line breaks instead of widening the page.
 STYLE = """
-body{font-family:"Noto Sans CJK KR","Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",sans-serif;line-height:1.6;
+body{overflow-wrap:anywhere;font-family:"Noto Sans CJK KR","Noto Sans KR","Apple SD Gothic Neo","Malgun Gothic",sans-serif;line-height:1.6;
 margin:0 auto;max-width:60rem;padding:1rem;color:#212529}
 h1{font-size:1.6rem;line-height:1.3}h2{font-size:1.25rem;margin-top:2rem}h3{font-size:1.05rem}
 nav{font-size:.95rem;margin-bottom:1rem}a{color:#0b5cad}

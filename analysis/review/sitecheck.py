@@ -12,7 +12,11 @@ only (anything outside it is a 404, as another repository's site would be) and r
   Pages no link from index.html reaches are noted.
 - in headless Chromium with the network cut but for loopback, every page through the server, with
   the check_output probe injected under a policy that allows only the site itself: any JavaScript
-  error, console error, refused load or 404 from the server is a problem.
+  error, console error, refused load, WebRTC attempt or 404 from the server is a problem. The whole
+  check runs in a network namespace of its own (:mod:`analysis.report.netguard`) whose only way
+  out is a device that catches every packet: a page that sends one is named, and nothing leaves.
+- every entry of the site is a plain file or folder: a symbolic link would publish what it points
+  at (the server does not follow one either).
 - the downloads: every linked .pdf, .zip and .json answers 200 with a body of its kind; the data
   zip holds exactly data/clean/ (byte for byte) and its README under ``boston-report-data/``, and
   each edition's zip is a zip with a README.
@@ -24,8 +28,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import posixpath
 import re
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -40,11 +47,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
+from analysis import publish
+from analysis.report import netguard
 from analysis.report.check_output import (LOOPBACK_FLAGS, Findings, _short, check_seen, find_chromium, insert_probe,
                                           print_findings, probe, read_seen)
 from analysis.report.offline import REMOTE_URL, page_references, remote_resources
 from analysis.review import editions, pages
-from analysis.review.site import ZIP_FOLDER, ZIP_README
+from analysis.review.site import COMMAND, ZIP_FOLDER, ZIP_README
 
 HOST = "127.0.0.1"
 PREFIX = "REPO"
@@ -81,8 +90,11 @@ def resolve(site: Path, prefix: str, url_path: str) -> Target:
     if path != root and not path.startswith(root + "/"):
         return Target(None, False, f"a path under {root}/ (GitHub Pages serves this site there only; {path} is not in it)")
     parts = [p for p in path[len(root) + 1:].split("/") if p]
-    if any(p in (".", "..") for p in parts):
+    if any(p in (".", "..") or "\0" in p for p in parts):
         return Target(None, False, f"a path inside the site, not {path}")
+    link = next((site.joinpath(*parts[:n]) for n in range(1, len(parts) + 1) if site.joinpath(*parts[:n]).is_symlink()), None)
+    if link is not None:
+        return Target("/".join(parts), False, f"a file of the site, not the symbolic link {link.relative_to(site).as_posix()}")
     candidate = site.joinpath(*parts)
     folder = path.endswith("/") or candidate.is_dir()
     name = "/".join([*parts, "index.html"] if folder else parts)
@@ -292,7 +304,29 @@ def check_layout(site: Path) -> Findings:
         missing = [w for w in wanted if not (archive / entry["id"] / w).is_file()]
         if missing:
             f.problems.append(f"layout: edition {entry['id']} lacks {', '.join(missing)}")
+    listed = {e["id"] for e in entries}
+    for folder in sorted(p for p in archive.iterdir() if p.is_dir() and p.name not in listed) if entries else []:
+        f.problems.append(f"layout: {folder.relative_to(site).as_posix()}/ is not in {edition_index} (no page lists it)")
     f.notes.append(f"layout: {len(entries)} edition(s) in {edition_index}")
+    return f
+
+
+def check_files(site: Path) -> Findings:
+    """Every entry of the site a plain file or folder, read without following links: a symbolic
+    link would be published as the file it points at (anywhere on the machine that built it)."""
+    f = Findings()
+    count = 0
+    for folder, dirs, files in os.walk(site):
+        for name in sorted(dirs + files):
+            path = Path(folder, name)
+            mode = os.lstat(path).st_mode
+            count += 1
+            if stat.S_ISLNK(mode):
+                f.problems.append(f"files: {path.relative_to(site).as_posix()} is a symbolic link to {os.readlink(path)}: the site "
+                                  "holds only files and folders (a link publishes what it points at)")
+            elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                f.problems.append(f"files: {path.relative_to(site).as_posix()} is a special file (device, pipe or socket)")
+    f.notes.append(f"files: {count} entries, every one a plain file or folder" if not f.problems else f"files: {count} entries")
     return f
 
 
@@ -300,32 +334,72 @@ def check_layout(site: Path) -> Findings:
 
 def open_page(chromium: str, url: str, timeout: float = PAGE_TIMEOUT_S) -> tuple[dict | None, str]:
     """Open one page in headless Chromium with the network cut but for 127.0.0.1; what the probe
-    saw (None if it never reported) and why not."""
+    saw (None if it never reported) and why not. Returns once every process Chromium started has
+    ended, so that whatever the page sent has been sent."""
     with tempfile.TemporaryDirectory(prefix="sitecheck-chromium-") as tmp:
         cmd = [chromium, *LOOPBACK_FLAGS, f"--window-size={WIDTH},1000", f"--user-data-dir={tmp}", url]
+        process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        timed_out = False
         try:
-            run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            out, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            out, err, timed_out = "", "", True
+        finally:
+            _end_group(process)
+        if timed_out:
             return None, f"Chromium did not finish in {timeout:.0f} s"
-    seen = read_seen(run.stdout)
-    return seen, "" if seen else f"the probe never reported (Chromium exit {run.returncode}: {_short(run.stderr.strip()[-300:], 300)})"
+    seen = read_seen(out)
+    return seen, "" if seen else f"the probe never reported (Chromium exit {process.returncode}: {_short(err.strip()[-300:], 300)})"
 
 
-def check_browser(server: SiteServer, names: list[str], chromium: str) -> Findings:
+def _end_group(process: subprocess.Popen, grace_s: float = 10) -> None:
+    """Wait until every process of Chromium's group has ended (its helpers outlive it by moments),
+    then kill what is left; Chromium itself is killed if it is still running."""
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.05)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def check_browser(server: SiteServer, names: list[str], chromium: str, sink: netguard.Sink | None = None) -> Findings:
+    """Every page in Chromium. With ``sink`` (the check's namespace), each packet that tried to
+    leave while a page was open is a problem of that page."""
     f = Findings()
     started = time.monotonic()
     for name in names:
+        before = sink.take() if sink else []
+        if before:
+            f.problems.append(f"network: {len(before)} packet(s) sent while no page was open: {_packets(before)}")
         first = len(server.requests)
         seen, why = open_page(chromium, server.url(name))
         for path, status, _referer in server.requests[first:]:
             if status == 404 and path != "/favicon.ico":  # Chromium asks the origin's root for an icon by itself
                 f.problems.append(f"{name}: the browser asked for {unquote(path)}: 404 (expected {resolve(server.site, server.prefix, path).why})")
+        sent = sink.take() if sink else []
+        if sent:
+            f.problems.append(f"{name}: tried to reach the network: {len(sent)} packet(s), caught in the check's namespace "
+                              f"(nothing left the machine): {_packets(sent)}")
         if seen is None:
             f.problems.append(f"{name}: {why}")
             continue
         f.extend(check_seen(name, seen, charts=0, width=WIDTH))
     f.notes.append(f"browser: {len(names)} page(s) opened through {server.base} in {time.monotonic() - started:.1f} s")
     return f
+
+
+def _packets(packets: list[netguard.Packet]) -> str:
+    kinds = sorted({str(p) for p in packets})
+    return ", ".join(kinds[:10]) + (f" … and {len(kinds) - 10} more destinations" if len(kinds) > 10 else "")
 
 
 # --------------------------------------------------------------------------- the downloads
@@ -424,6 +498,7 @@ def check_size(site: Path, limit: int = PAGES_LIMIT) -> Findings:
 
 def check_site(site: Path, clean: Path, chromium: str | None, prefix: str = PREFIX) -> Findings:
     f = Findings()
+    f.extend(check_files(site))
     f.extend(check_layout(site))
     f.extend(check_size(site))
     static = check_static(site, prefix)
@@ -431,12 +506,17 @@ def check_site(site: Path, clean: Path, chromium: str | None, prefix: str = PREF
     f.extend(check_data_zip(site / pages.DATA_ZIP, clean, pages.DATA_ZIP))
     for path in sorted(site.glob(f"{posixpath.dirname(pages.EDITIONS)}/*/{editions.DATA_ZIP}")):
         f.extend(check_data_zip(path, None, path.relative_to(site).as_posix()))
-    with SiteServer(site, prefix) as server:
-        f.extend(check_downloads(server, static.downloads))
-        if chromium is None:
-            f.problems.append("Chromium not found (set CHROMIUM or install Debian's chromium): the pages were not opened")
-        else:
-            f.extend(check_browser(server, static.pages, chromium))
+    sink = _open_sink(f)
+    try:
+        with SiteServer(site, prefix) as server:
+            f.extend(check_downloads(server, static.downloads))
+            if chromium is None:
+                f.problems.append("Chromium not found (set CHROMIUM or install Debian's chromium): the pages were not opened")
+            else:
+                f.extend(check_browser(server, static.pages, chromium, sink))
+    finally:
+        if sink is not None:
+            sink.close()
     if chromium is not None:
         from analysis.checks.site_charts import check_site_charts  # noqa: PLC0415
 
@@ -444,9 +524,35 @@ def check_site(site: Path, clean: Path, chromium: str | None, prefix: str = PREF
     return f
 
 
+def _open_sink(f: Findings) -> netguard.Sink | None:
+    """The catch-all device, inside the check's own network namespace; outside one, say so (a
+    problem in CI, where the check must be able to promise that nothing left)."""
+    if netguard.isolated():
+        try:
+            sink = netguard.Sink().open()
+        except OSError as exc:
+            f.problems.append(f"network: the catch-all device could not be set up in the check's namespace ({exc})")
+            return None
+        f.notes += sink.notes or ["network: own namespace (loopback and a device catching every other packet)"]
+        return sink
+    line = ("network: not in a network namespace of its own (`unshare -rn` is not permitted here): Chromium's flags and the "
+            "page probe still stop and name WebRTC, but a packet that got past them would not be caught")
+    (f.problems if os.environ.get("CI") else f.notes).append(line)
+    return None
+
+
 def main(root: Path, site: Path | None = None) -> int:
     site = site or root / "_site"
     if not site.is_dir():
         print(f"sitecheck: FAIL {site} does not exist: run `make site` first", file=sys.stderr)
         return 1
-    return print_findings("sitecheck", check_site(site, root / "data" / "clean", find_chromium()))
+    if not netguard.isolated():
+        code = netguard.run_isolated(["--root", str(root), "check-site", "--site", str(site)])
+        if code is not None:
+            return code
+    try:
+        with publish.folder_lock(site, COMMAND, shared=True):  # not while `site` replaces it
+            return print_findings("sitecheck", check_site(site, root / "data" / "clean", find_chromium()))
+    except publish.PublishError as exc:
+        print(f"sitecheck: FAIL {exc}", file=sys.stderr)
+        return 1
