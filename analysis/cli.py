@@ -28,7 +28,7 @@ from pathlib import Path
 
 from analysis.errors import BuildError
 from analysis.paths import ProjectPaths
-from analysis.report.render import FORMATS
+from analysis.render.render import FORMATS
 
 QUARTO_HELP = """\
 Quarto is not installed, so the report was not rendered. The data were built and validated
@@ -50,7 +50,7 @@ def _fail(message: str, command: str = "build") -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from analysis import fingerprint  # noqa: PLC0415 - standard library only: a no-op build stays fast
+    from analysis.build import fingerprint  # noqa: PLC0415 - standard library only: a no-op build stays fast
 
     paths = ProjectPaths.from_env(args.root)
     if not (fingerprint.forced(args.force) or args.data_docs):
@@ -60,7 +60,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                   "data/clean/ verified) — skipped; --force rebuilds", file=sys.stderr)
             return 0
         print(f"build: {reason}", file=sys.stderr)
-    from analysis.pipeline import build  # noqa: PLC0415 - keep `--help` fast
+    from analysis.build.pipeline import build  # noqa: PLC0415 - keep `--help` fast
 
     try:
         result = build(ProjectPaths.from_env(args.root), data_docs=args.data_docs)
@@ -72,7 +72,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from analysis.pipeline import validate_published  # noqa: PLC0415
+    from analysis.build.pipeline import validate_published  # noqa: PLC0415
 
     paths = ProjectPaths.from_env(args.root)
     report = validate_published(paths, data_docs=args.data_docs)
@@ -88,7 +88,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
-    from analysis.snapshot import snapshot_cpi, snapshot_fx  # noqa: PLC0415
+    from analysis.build.snapshot import snapshot_cpi, snapshot_fx  # noqa: PLC0415
 
     paths = ProjectPaths.from_env(args.root)
     for dataset in ("fx", "cpi") if args.dataset == "all" else (args.dataset,):
@@ -98,7 +98,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_checksum(args: argparse.Namespace) -> int:
-    from analysis.sources import update_checksum  # noqa: PLC0415
+    from analysis.build.sources import update_checksum  # noqa: PLC0415
 
     for name in args.files:
         path = Path(name)
@@ -111,7 +111,7 @@ def cmd_checksum(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from analysis.report.render import RenderError, render  # noqa: PLC0415
+    from analysis.render.render import RenderError, render  # noqa: PLC0415
 
     paths = ProjectPaths.from_env(args.root)
     quarto = shutil.which("quarto")
@@ -138,7 +138,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_check_output(args: argparse.Namespace) -> int:
-    from analysis.report.check_output import main as check  # noqa: PLC0415
+    from analysis.checks.output import main as check  # noqa: PLC0415
 
     paths = ProjectPaths.from_env(args.root)
     out = paths.rendered
@@ -149,7 +149,7 @@ def cmd_check_output(args: argparse.Namespace) -> int:
 
 def cmd_site(args: argparse.Namespace) -> int:
     from analysis.report.citation import CitationError  # noqa: PLC0415
-    from analysis.report.edition import StaleRender  # noqa: PLC0415
+    from analysis.edition import StaleRender  # noqa: PLC0415
     from analysis.review.editions import EditionsError  # noqa: PLC0415
     from analysis.review.site import SiteError, assemble  # noqa: PLC0415
 
@@ -170,7 +170,7 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def cmd_check_site(args: argparse.Namespace) -> int:
-    from analysis.review.sitecheck import main as check  # noqa: PLC0415
+    from analysis.checks.site import main as check  # noqa: PLC0415
 
     paths = ProjectPaths.from_env(args.root)
     return check(paths.root, Path(args.site) if args.site else None)

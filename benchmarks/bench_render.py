@@ -1,12 +1,12 @@
 """Benchmark (not a test): the full render against the floor, a bare Quarto project it generates
 (one Jupyter cell drawing one Altair chart, the same two formats and font), alternating in one
 run so that a slower minute slows both, and where the report's own time goes. "The report" is
-`boston-report render` (one pre-render, the Quarto jobs side by side: analysis/report/render.py);
+`boston-report render` (one pre-render, the Quarto jobs side by side: analysis/render/render.py);
 plain `quarto render` (one document and format after another) is timed once more for the record.
 
     PATH=<quarto>/bin:$PATH .venv/bin/python benchmarks/bench_render.py [--runs N] [--floor-only] [--only TEXT]
 
-Each document is executed once, by the pre-render, for every format (analysis/report/execute.py),
+Each document is executed once, by the pre-render, for every format (analysis/render/execute.py),
 and reused while nothing it depends on changed. The report is timed both ways:
 - "execution reused": data, chapters and code unchanged since the last render (the pre-render
   build is a no-op and the executed notebooks are reused), what an analyst pays re-rendering;
@@ -34,7 +34,7 @@ ENV["QUARTO_PYTHON"] = sys.executable
 
 def forget_executions() -> None:
     """Delete the executed notebooks, so that the next render executes every document again."""
-    from analysis.report.execute import SOURCES, notebook_path  # noqa: PLC0415
+    from analysis.render.execute import SOURCES, notebook_path  # noqa: PLC0415
 
     for source in SOURCES:
         notebook_path(ROOT / source).unlink(missing_ok=True)
@@ -146,7 +146,7 @@ def main() -> None:
             print(f"{label:<28}  {seconds:6.2f} s")
         return
     cli = [sys.executable, "-m", "analysis.cli"]
-    execute = [sys.executable, "-c", "from analysis.paths import ProjectPaths; from analysis.report.execute import execute; "
+    execute = [sys.executable, "-c", "from analysis.paths import ProjectPaths; from analysis.render.execute import execute; "
                "execute(ProjectPaths.from_env())"]
     rows = [("pre-render build, cold (--force)", median([*cli, "build", "--force"], runs)),
             ("pre-render build, no-op", median([*cli, "build"], runs)),

@@ -1,6 +1,6 @@
 """Quarto `post-render`: put what the pre-render held apart from Quarto back into the HTML pages
-(the chart specs and CSV files, analysis/report/payloads.py; the Vega bundle, vegabundle.py),
-fail if the HTML references anything remote (see analysis/report/offline.py), and
+(the chart specs and CSV files, analysis/render/payloads.py; the Vega bundle, vegabundle.py),
+fail if the HTML references anything remote (see analysis/render/offline.py), and
 record which edition this render is (date, commit, data) next to the report, for the site. The
 chart images Quarto copies beside the PDF (report/_charts/) go: the PDF holds them already."""
 
@@ -9,15 +9,16 @@ import shutil
 import sys
 from pathlib import Path
 
-from analysis.report.render import inside_job
+from analysis.render.render import inside_job
 
 if inside_job():
     sys.exit(0)  # one of `boston-report render`'s parallel Quarto processes: it post-renders once, after them
 
 from analysis.paths import CHART_IMAGES, ProjectPaths  # noqa: E402 - after the check: these imports take time
-from analysis.report import edition, payloads, vegabundle  # noqa: E402
-from analysis.report.execute import SOURCES, notebook_path  # noqa: E402
-from analysis.report.offline import main  # noqa: E402
+from analysis import edition  # noqa: E402
+from analysis.render import payloads, vegabundle
+from analysis.render.execute import SOURCES, notebook_path  # noqa: E402
+from analysis.render.offline import main  # noqa: E402
 
 paths = ProjectPaths.from_env(os.environ.get("BOSTON_REPORT_ROOT") or Path(__file__).resolve().parent.parent)
 out_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", paths.output))

@@ -1,6 +1,6 @@
 """Quarto `pre-render`: build and validate the data, then execute every document once.
 
-The execution (analysis/report/execute.py) writes the executed notebooks the project renders
+The execution (analysis/render/execute.py) writes the executed notebooks the project renders
 (report/index.executed.ipynb, report/site/*.executed.ipynb): Quarto renders them to HTML and PDF without executing
 them again. A notebook is reused while nothing it was computed from has changed.
 
@@ -22,7 +22,7 @@ def _cannot_import(exc: ImportError) -> None:
 
 
 try:
-    from analysis.report.render import inside_job, wait_until_released
+    from analysis.render.render import inside_job, wait_until_released
 except ImportError as exc:
     _cannot_import(exc)
 if inside_job():
@@ -36,9 +36,9 @@ if inside_job():
     print("pre-render: done once by boston-report render beside this Quarto process", file=sys.stderr)
     sys.exit(0)
 try:
-    from analysis.report.vegabundle import INCLUDE, PLACEHOLDER_INCLUDE, write_vega_bundle
-    from analysis.report.head import write_open_graph
-    from analysis.report.execute import ExecutionError, execute
+    from analysis.render.vegabundle import INCLUDE, PLACEHOLDER_INCLUDE, write_vega_bundle
+    from analysis.render.open_graph import write_open_graph
+    from analysis.render.execute import ExecutionError, execute
     from analysis.paths import ProjectPaths
     from analysis.cli import main
 except ImportError as exc:

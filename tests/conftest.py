@@ -12,8 +12,8 @@ import pytest
 from nbclient import NotebookClient
 
 from analysis.paths import PACKAGE_ROOT, ProjectPaths
-from analysis.report import qmd
-from analysis.report.target import EXECUTING_ENV
+from analysis.render import qmd
+from analysis.markup import EXECUTING_ENV
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -81,7 +81,7 @@ def executed():
     """The report executed once for the whole test session, through a real kernel, as the pre-render
     executes it (one execution for every format)."""
     # The data-quality appendix reads the last validation summary, as after Quarto's pre-render.
-    from analysis.pipeline import validate_published
+    from analysis.build.pipeline import validate_published
 
     assert validate_published().success
     nb, executable = notebook_for(INDEX)

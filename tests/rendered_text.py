@@ -9,9 +9,9 @@ import html
 import re
 from pathlib import Path
 
-from analysis.report import qmd
-from analysis.report.payloads import RAW_SPAN
-from analysis.report.single_format import view
+from analysis.render import qmd
+from analysis.render.payloads import RAW_SPAN
+from analysis.render.single_format import view
 
 BLOCK_START = re.compile(r"^\s*(?:[-*]|\d+\.)\s+|^#{1,6}\s")
 UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")

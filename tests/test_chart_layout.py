@@ -12,9 +12,9 @@ import pytest
 import vl_convert as vlc
 
 from analysis.report import charts, data, density, hospitals, response
-from analysis.report import check_output as co
+from analysis.checks import output as co
 from analysis.report import provenance as prov
-from analysis.report.vegabundle import vega_bundle_script
+from analysis.render.vegabundle import vega_bundle_script
 from test_check_output import CHROMIUM, needs_chromium
 
 

@@ -66,7 +66,7 @@ def seeded(specs: dict[str, dict]) -> tuple[list[tuple[str, dict]], dict]:
 @pytest.fixture(scope="module")
 def readings(executed, tmp_path_factory):
     chromium = needs_chromium()
-    from analysis.report.vegabundle import vega_bundle_script
+    from analysis.render.vegabundle import vega_bundle_script
 
     specs = {src.options["label"]: spec for src, spec in chart_specs(executed)}
     folder = tmp_path_factory.mktemp("charts")
@@ -229,7 +229,7 @@ def test_the_sites_chart_pages_are_read_back_against_their_own_data(tmp_path, ex
     import zipfile
 
     from analysis.checks.site_charts import check_site_charts
-    from analysis.report.vegabundle import vega_bundle_script
+    from analysis.render.vegabundle import vega_bundle_script
 
     chromium = needs_chromium()
     specs = {src.options["label"]: spec for src, spec in chart_specs(executed)}

@@ -126,7 +126,7 @@ def test_png_export_is_cached_by_spec(tmp_path, monkeypatch):
 
 
 def test_every_pledge_status_has_a_colour_a_name_and_a_rule():
-    from analysis.cleaning.pledges import STATUSES
+    from analysis.build.cleaning.pledges import STATUSES
 
     assert list(response.STATUS_COLORS) == list(response.STATUS_COLOR_NAMES) == list(response.STATUS_RULES)
     assert set(response.STATUS_COLORS) == set(STATUSES.values())
@@ -176,7 +176,7 @@ def test_half_year_and_full_year_stay_apart(t):
 
 @pytest.mark.slow
 def test_the_vega_bundle_is_made_again_only_when_vl_convert_or_chart_fit_changes(tmp_path, monkeypatch):
-    from analysis.report import vegabundle as ch
+    from analysis.render import vegabundle as ch
 
     bundle, include = tmp_path / "_vega-bundle.html", tmp_path / "_vega-placeholder.html"
     bundle.write_text("<script>an old bundle</script>\n", encoding="utf-8")  # no key: made by an older pre-render

@@ -13,9 +13,9 @@ import pytest
 import typst
 import yaml
 
-from analysis.report import check_output as co
-from analysis.report.vegabundle import vega_bundle_script
-from analysis.report.qmd import document_config
+from analysis.checks import output as co
+from analysis.render.vegabundle import vega_bundle_script
+from analysis.render.qmd import document_config
 
 from conftest import ROOT
 
@@ -190,7 +190,7 @@ def test_one_chart_output_serves_both_formats(tmp_path, monkeypatch):
     import base64
 
     from analysis.report import charts
-    from analysis.report.target import EXECUTING_ENV
+    from analysis.markup import EXECUTING_ENV
 
     spec = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
     monkeypatch.setenv("BOSTON_REPORT_ROOT", str(tmp_path))

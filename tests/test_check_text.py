@@ -1,4 +1,4 @@
-"""How the report's text reads (analysis/report/check_text.py, part of `boston-report check-output`),
+"""How the report's text reads (analysis/checks/text.py, part of `boston-report check-output`),
 tried on hand-made PDFs (Typst 0.15, the version in Quarto 1.10) and HTML pages: each with the defect
 a real render had (a Korean word broken across lines, a caption stranded from its table, a table
 squeezed into a phone, a BibTeX line scrolling sideways, Latin in another face than the Hangul),
@@ -13,8 +13,8 @@ import pytest
 import typst
 import yaml
 
-from analysis.report import check_output as co
-from analysis.report import check_text as ct
+from analysis.checks import output as co
+from analysis.checks import text as ct
 
 from conftest import ROOT
 from test_check_output import CHROMIUM, needs_chromium

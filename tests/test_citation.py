@@ -8,7 +8,8 @@ import re
 import jsonschema
 import pytest
 
-from analysis.report import citation, edition, markup as m
+from analysis.report import citation
+from analysis import edition, markup as m
 
 from conftest import ROOT
 

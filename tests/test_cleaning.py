@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from analysis.cleaning import fx, venture
-from analysis.cleaning.figures import check_series_known, mark_preferred, parse_figure, parse_year
+from analysis.build.cleaning import fx, venture
+from analysis.build.cleaning.figures import check_series_known, mark_preferred, parse_figure, parse_year
 from analysis.errors import CleaningError
 
 
@@ -122,7 +122,7 @@ def test_rounded_figure_that_disagrees_with_the_exact_one_keeps_the_usual_rule()
     (113_994, 114_000, True), (114_499, 114_000, True), (114_501, 114_000, False),
     (4_830_000_000, 4_800_000_000, True), (4_860_000_000, 4_800_000_000, False), (26.4, 26, True)])
 def test_agrees_with_rounded_reads_the_printed_precision(exact, rounded, agrees):
-    from analysis.cleaning.figures import agrees_with_rounded
+    from analysis.build.cleaning.figures import agrees_with_rounded
     assert agrees_with_rounded(exact, rounded) is agrees
 
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from analysis import claims
-from analysis.cleaning import cpi, events, indicators, research_hospitals
-from analysis.cleaning.figures import parse_year
+from analysis.build import claims
+from analysis.build.cleaning import cpi, events, indicators, research_hospitals
+from analysis.build.cleaning.figures import parse_year
 from analysis.errors import CleaningError
 
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis import crosschecks as cc
+from analysis.build import crosschecks as cc
 
 
 def tables(**overrides):
@@ -120,7 +120,7 @@ def test_a_conflict_is_one_readable_line_naming_the_rows():
     assert "{" not in text and "[" not in text and "'" not in text, text
     assert text.startswith("venture_investment: sources agree on repeated figures — 1 figure(s) differ"), text
     assert bad.line() == "[warning] " + text
-    from analysis.validate import ValidationReport
+    from analysis.build.validate import ValidationReport
     assert ValidationReport(tables=[], crosschecks=[bad]).warning_texts == [text], "the build prints 'warning: <text>', not 'warning: [warning] …'"
 
 

@@ -12,11 +12,11 @@ import pytest
 
 from analysis import cli
 from analysis.review import datadiff
-from analysis.cleaning import SCHEMAS
+from analysis.build.cleaning import SCHEMAS
 from analysis.review.datadiff import LatestYearMove, VerdictChange, compute, relative_change, render_markdown, render_text
 from analysis.review.listing import md_escape
 from analysis.paths import ProjectPaths
-from analysis.schema import write_csv
+from analysis.build.schema import write_csv
 
 HOSTILE = "a|b<script>"
 

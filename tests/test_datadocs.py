@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from analysis.report.offline import css_remote, remote_resources
+from analysis.render.offline import css_remote, remote_resources
 from analysis.review import datadocs
 from analysis.review.datadocs import ASSETS, DataDocsError, publish_data_docs
 
@@ -253,8 +253,8 @@ def test_every_asset_comes_from_a_package_the_lock_pins():
 def test_real_data_docs_are_published_offline(project, tmp_path: Path):
     """Great Expectations on the project's data, then the real assets: no page or stylesheet loads
     anything remote, every local load and link names a file, and the SRI-pinned files are GX's."""
-    from analysis.pipeline import read_published
-    from analysis.validate import validate_tables
+    from analysis.build.pipeline import read_published
+    from analysis.build.validate import validate_tables
 
     built = tmp_path / "built"
     assert validate_tables(read_published(project), project.expectations, built).success
@@ -278,7 +278,7 @@ def test_real_data_docs_are_published_offline(project, tmp_path: Path):
 
 # --------------------------------------------------------------------------- a failing build's Data Docs stay inert
 
-from analysis import gx_inert  # noqa: E402
+from analysis.build import gx_inert  # noqa: E402
 
 # Raw values a pull request could bring; the gate rejects each (a pledge id must be an id, a verdict one
 # of the known ones), so Great Expectations shows them on the failing build's pages.
@@ -306,9 +306,9 @@ class _Markup(HTMLParser):
 def failing_docs(tmp_path_factory) -> Path:
     """Great Expectations' Data Docs of clean tables holding the hostile values (three tables, as
     the validation step writes them for a failing build)."""
-    from analysis.pipeline import read_published
+    from analysis.build.pipeline import read_published
     from analysis.paths import ProjectPaths
-    from analysis.validate import load_suite_specs, run_gx
+    from analysis.build.validate import load_suite_specs, run_gx
 
     tables = read_published(ProjectPaths(ROOT))
     for (table, column), value in HOSTILE_VALUES.items():
@@ -344,10 +344,10 @@ def test_a_rejected_raw_value_is_text_on_the_failing_build_s_pages(failing_docs:
 def test_the_escaping_views_change_nothing_but_how_data_characters_are_written(tmp_path: Path, monkeypatch):
     """The same validation drawn by GX's own views and by the escaping ones: the pages read the same
     (entities decoded), but for the run times and the random ids GX puts in every page."""
-    from analysis import gx_views
-    from analysis.pipeline import read_published
+    from analysis.build import gx_views
+    from analysis.build.pipeline import read_published
     from analysis.paths import ProjectPaths
-    from analysis.validate import load_suite_specs, run_gx
+    from analysis.build.validate import load_suite_specs, run_gx
 
     tables = read_published(ProjectPaths(ROOT))
     names = ["claims", "pledges"]
@@ -379,8 +379,8 @@ def chromium_sees(page: Path) -> dict:
     import subprocess
     import tempfile
 
-    from analysis.report import netguard
-    from analysis.report.check_output import find_chromium
+    from analysis.checks import netguard
+    from analysis.checks.output import find_chromium
 
     chromium = find_chromium()
     if chromium is None:

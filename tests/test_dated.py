@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis.cleaning import dated, events
+from analysis.build.cleaning import dated, events
 from analysis.errors import CleaningError
 
 TODAY = dt.date(2026, 12, 3)
@@ -50,7 +50,7 @@ def test_clean_events_refuses_a_future_event(tmp_path):
     folder.mkdir(parents=True)
     (folder / "events.csv").write_text("date,category,event,figure,quote,location\n2023-05-12,대응,x,,,\n2031-01-01,대응,y,,,\n",
                                        encoding="utf-8")
-    from analysis.sources import RawSource
+    from analysis.build.sources import RawSource
     src = RawSource("s1", folder / "events.csv", {"date_published": "2023-05-12", "evidence": "secondary"})
     with pytest.raises(CleaningError, match=r"^data/raw/s1/events.csv:3:date: the date 2031-01-01 is after today"):
         events.clean_events({"s1": src}, tmp_path, today=TODAY)
@@ -67,8 +67,8 @@ def test_clean_events_refuses_a_future_event(tmp_path):
     ("2023-05-29", "is after its source's date_published 2023-04-29"),
 ])
 def test_build_stops_on_an_impossible_event_date_and_publishes_nothing(project, new_date, message):
-    from analysis.pipeline import build
-    from analysis.sources import update_checksum
+    from analysis.build.pipeline import build
+    from analysis.build.sources import update_checksum
     from conftest import snapshot_dir
 
     rel = "data/raw/sedaily-2023-04-29-korea-us-bio-supply-chain/events.csv"
@@ -91,8 +91,8 @@ def test_build_stops_on_an_impossible_event_date_and_publishes_nothing(project, 
      "the date 2023-05-21 is after its source's date_published 2023-05-12"),
 ])
 def test_build_stops_on_an_impossible_pledge_date_and_publishes_nothing(project, rel, old, new, message):
-    from analysis.pipeline import build
-    from analysis.sources import update_checksum
+    from analysis.build.pipeline import build
+    from analysis.build.sources import update_checksum
     from conftest import snapshot_dir
 
     path = project.root / rel

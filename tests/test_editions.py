@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.cleaning import SCHEMAS
+from analysis.build.cleaning import SCHEMAS
 from analysis.paths import ProjectPaths
-from analysis.report.edition import Edition, data_sha256
+from analysis.edition import Edition, data_sha256
 from analysis.review import editions
 from analysis.review import html as h
-from analysis.schema import write_csv
+from analysis.build.schema import write_csv
 
 from conftest import ROOT
 

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from analysis.report import citation, edition, english
+from analysis.report import citation, english
+from analysis import edition
 from analysis.report import provenance as prov
 from analysis.report.data import load_all
 from conftest import ROOT

@@ -10,10 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.fingerprint import FORCE_ENV
+from analysis.build.fingerprint import FORCE_ENV
 from analysis.paths import ProjectPaths
-from analysis.report import execute as ex
-from analysis.report.edition import DATE_ENV
+from analysis.render import execute as ex
+from analysis.edition import DATE_ENV
 
 from conftest import ROOT
 
@@ -213,7 +213,7 @@ def test_the_project_renders_the_executed_notebooks_of_its_sources():
 def test_the_executed_notebook_holds_its_csv_files_apart_with_tokens_bound_to_the_inputs(tiny):
     """What Quarto reads carries tokens; the notebook's metadata keeps what they stand for, and a new
     execution (new data) gives new tokens, so a page rendered from the old one cannot be filled."""
-    from analysis.report import payloads
+    from analysis.render import payloads
 
     (tiny.root / "report" / "chapters" / "_part.qmd").write_text(
         '```{python}\n#| output: asis\nimport pandas as pd\nfrom analysis.report.provenance import csv_link\n'
@@ -238,7 +238,7 @@ def test_the_notebook_includes_the_bundles_placeholder_where_the_source_includes
     name (no post-render) keeps the whole bundle."""
     import yaml
 
-    from analysis.report import qmd, vegabundle
+    from analysis.render import qmd, vegabundle
 
     source = ROOT / "report" / "index.qmd"
     front = yaml.safe_load(ex.front_matter_cell(source).source.strip("-\n"))

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from analysis import fingerprint as fp
+from analysis.build import fingerprint as fp
 
 from conftest import ROOT
 
@@ -36,8 +36,8 @@ def append(path, text="\n"):
     (lambda p, c: append(p.raw / "yakup-2020-01-31-kvca-bio" / "figures.csv.meta.yaml", "# note\n"), "raw data and sidecars changed"),
     (lambda p, c: (p.raw / "new-source").mkdir() or (p.raw / "new-source" / "figures.csv").write_text("x"), "raw data and sidecars changed"),
     (lambda p, c: append(p.expectations / "claims.json", " "), "expectation suites changed"),
-    (lambda p, c: append(c / "analysis" / "cleaning" / "venture.py", "# changed\n"), "build code changed"),
-    (lambda p, c: append(c / "analysis" / "units.py", "# changed\n"), "build code changed"),
+    (lambda p, c: append(c / "analysis" / "build" / "cleaning" / "venture.py", "# changed\n"), "build code changed"),
+    (lambda p, c: append(c / "analysis" / "build" / "units.py", "# changed\n"), "build code changed"),
     (lambda p, c: append(c / "requirements.lock", "# bump\n"), "locked dependencies changed"),
     (lambda p, c: append(p.clean / "indicators.csv", "x\n"), "data/clean/indicators.csv changed or is missing"),
     (lambda p, c: (p.clean / "claims.csv").unlink(), "data/clean/claims.csv changed or is missing"),

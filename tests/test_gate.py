@@ -12,8 +12,8 @@ import pytest
 
 from analysis.cli import main
 from analysis.errors import CleaningError, SourceError, SuiteError, ValidationFailed
-from analysis.pipeline import build, validate_published
-from analysis.sources import update_checksum
+from analysis.build.pipeline import build, validate_published
+from analysis.build.sources import update_checksum
 
 from conftest import ROOT, snapshot_dir
 
@@ -316,7 +316,7 @@ def test_bom_and_crlf_give_identical_clean_data(project, capsys):
 
 
 def test_an_unexpected_error_is_one_line_naming_the_step(project, capsys, monkeypatch):
-    from analysis.cleaning import indicators
+    from analysis.build.cleaning import indicators
 
     def broken(df):
         raise KeyError("boom")

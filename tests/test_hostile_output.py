@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import re
 
-from analysis.report import charts, check_output as co
-from analysis.report.markup import script_json
+from analysis.report import charts
+from analysis.checks import output as co
+from analysis.markup import script_json
 
 from test_check_output import BAR, CHROMIUM, needs_chromium, page
 

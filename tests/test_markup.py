@@ -13,7 +13,7 @@ import pypandoc
 import pytest
 
 from analysis.report import density, hospitals, investment, provenance, quality, response
-from analysis.report import markup as m
+from analysis import markup as m
 from analysis.report.data import load
 
 HOSTILE = [

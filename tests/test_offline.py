@@ -3,7 +3,7 @@ rule would load it; links the reader may follow are not resources."""
 
 import pytest
 
-from analysis.report.offline import check_offline, main, remote_resources
+from analysis.render.offline import check_offline, main, remote_resources
 
 PAGE = ('<html><head><script>window.vegaEmbed=function(){}</script><style>body{background:url(data:image/png;base64,AA)}</style>'
         '</head><body><a href="https://www.massbio.org/">source</a><div id="v"></div><script>vegaEmbed("#v", {})</script></body></html>')
@@ -51,7 +51,7 @@ def test_check_fails_the_post_render_on_a_remote_resource(tmp_path, capsys):
 
 
 def test_the_vega_bundle_is_local_and_complete():
-    from analysis.report.vegabundle import vega_bundle_script
+    from analysis.render.vegabundle import vega_bundle_script
 
     script = vega_bundle_script()
     assert script.startswith("<script") and "window.vegaEmbed" in script

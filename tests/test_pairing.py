@@ -1,6 +1,6 @@
 """Like is compared with like: every cited figure carries its metadata (provenance.cite), a ratio,
 share or per-unit figure of different periods is refused where it is computed, and the check on
-the rendered HTML (analysis.report.pairing, run by check-output) fails a sentence, table row or
+the rendered HTML (analysis.checks.pairing, run by check-output) fails a sentence, table row or
 chart title that compares figures of different periods or definitions without naming them.
 The seeded pages are hand-made; the real report's prose is checked in test_report."""
 
@@ -13,8 +13,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.report import check_output as co
-from analysis.report import investment, pairing
+from analysis.checks import output as co
+from analysis.report import investment
+from analysis.checks import pairing
 from analysis.report import provenance as prov
 from analysis.report.data import load_all
 

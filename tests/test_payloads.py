@@ -9,8 +9,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis.report import charts, payloads as pl
-from analysis.report.markup import escape, script_json
+from analysis.report import charts
+from analysis.render import payloads as pl
+from analysis.markup import escape, script_json
 from analysis.report.provenance import csv_link
 from analysis.report.quality import verdict_badge
 

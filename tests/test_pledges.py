@@ -6,10 +6,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis.cleaning import pledges as P
-from analysis.cleaning.pledges import Observation as O
+from analysis.build.cleaning import pledges as P
+from analysis.build.cleaning.pledges import Observation as O
 from analysis.errors import CleaningError
-from analysis.sources import RawSource
+from analysis.build.sources import RawSource
 
 AS_OF = dt.date(2026, 12, 3)
 

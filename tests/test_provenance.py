@@ -71,7 +71,7 @@ def test_html_cite_links_to_the_entry_and_shows_source_printed_figure_and_quote(
 
 
 def test_a_hostile_figure_text_stays_text_inside_a_table_cell():
-    from analysis.report import markup as m
+    from analysis import markup as m
 
     c = prov.cite("1 | 2\n# <img src=x> `x`", ROW_A, mark=False)
     html = html_of(m.table([{"a": c, "b": "z"}], [m.Column("A", "a"), m.Column("B", "b")]))

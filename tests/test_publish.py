@@ -13,10 +13,11 @@ import textwrap
 import pandas as pd
 import pytest
 
-from analysis import publish as pub
-from analysis.cleaning import SCHEMAS
+from analysis import folders
+from analysis.build import publish as pub
+from analysis.build.cleaning import SCHEMAS
 from analysis.errors import BuildError
-from analysis.publish import PublishError
+from analysis.folders import PublishError
 
 from conftest import snapshot_dir
 
@@ -33,10 +34,10 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir(), b.mkdir()
     (a / "x").write_text("from a"), (b / "x").write_text("from b")
-    assert pub.exchange(a, b), "renameat2(RENAME_EXCHANGE) should exist on this Linux"
+    assert folders.exchange(a, b), "renameat2(RENAME_EXCHANGE) should exist on this Linux"
     assert (a / "x").read_text() == "from b" and (b / "x").read_text() == "from a"
     with pytest.raises(FileNotFoundError):
-        pub.exchange(a, tmp_path / "missing")
+        folders.exchange(a, tmp_path / "missing")
 
 
 def test_publish_replaces_the_folder_and_leaves_nothing_behind(tmp_path):
@@ -51,7 +52,7 @@ def test_publish_replaces_the_folder_and_leaves_nothing_behind(tmp_path):
 
 
 def test_publish_without_exchange_uses_two_renames(tmp_path, monkeypatch):
-    monkeypatch.setattr(pub, "exchange", lambda a, b: False)
+    monkeypatch.setattr(folders, "exchange", lambda a, b: False)
     clean = tmp_path / "data" / "clean"
     clean.parent.mkdir()
     for value in ("first", "second"):
@@ -66,7 +67,7 @@ def test_recover_puts_an_old_folder_moved_aside_back_and_removes_leftovers(tmp_p
     (data / ".clean-previous-123" / "sources.csv").write_text("old")
     (data / ".clean-staging-456").mkdir()
     said = []
-    pub.recover(data / "clean", said.append)
+    folders.recover(data / "clean", said.append)
     assert (data / "clean" / "sources.csv").read_text() == "old"
     assert sorted(p.name for p in data.iterdir()) == ["clean"]
     assert any("restored data/clean" in s for s in said) and any(".clean-staging-456" in s for s in said)
@@ -94,12 +95,12 @@ def test_writable_check_passes_on_writable_and_missing_folders(tmp_path):
 
 DRIVER = textwrap.dedent("""
     import os, signal, sys
-    from analysis import publish
+    from analysis import folders
     from analysis.paths import ProjectPaths
-    from analysis.pipeline import build
+    from analysis.build.pipeline import build
 
     root, point = sys.argv[1], sys.argv[2]
-    real_exchange, real_rename = publish.exchange, os.rename
+    real_exchange, real_rename = folders.exchange, os.rename
 
     def die():
         os.kill(os.getpid(), signal.SIGKILL)
@@ -120,7 +121,7 @@ DRIVER = textwrap.dedent("""
         if point == "between-renames" and ".clean-previous-" in str(b):
             die()
 
-    publish.exchange = no_exchange if point == "between-renames" else exchange
+    folders.exchange = no_exchange if point == "between-renames" else exchange
     os.rename = rename
     build(ProjectPaths.from_env(root), progress=lambda m: None)
 """)
@@ -132,7 +133,7 @@ def killed_build(project, point: str) -> subprocess.CompletedProcess:
 
 
 def change_a_raw_figure(project) -> None:
-    from analysis.sources import update_checksum
+    from analysis.build.sources import update_checksum
 
     path = project.root / "data/raw/yakup-2020-01-31-kvca-bio/figures.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("2015년 3,170억원에서", "2015년, 3,170억원에서"), encoding="utf-8")
@@ -151,14 +152,14 @@ def test_a_build_killed_at_the_swap_leaves_a_complete_data_clean(project, point)
     if point == "between-renames":
         assert not project.clean.exists()  # the window the exchange closes; recover() reopens it
         said = []
-        pub.recover(project.clean, said.append)
+        folders.recover(project.clean, said.append)
         assert snapshot_dir(project.clean) == old and said
     else:
         now = snapshot_dir(project.clean)
         assert set(now) == set(old), "data/clean/ must hold a complete set of tables"
         assert (now == old) == (point == "before-exchange")
     # The next build finds the leftovers, removes them and publishes.
-    from analysis.pipeline import build
+    from analysis.build.pipeline import build
 
     said = []
     build(project, progress=said.append)
@@ -191,6 +192,6 @@ def test_an_unwritable_data_clean_fails_before_anything_moves(project):
 def test_a_second_build_stops_with_a_clear_message(project):
     with pub.build_lock(project.clean.parent):
         with pytest.raises(BuildError, match="another build is running"):
-            from analysis.pipeline import build
+            from analysis.build.pipeline import build
 
             build(project, progress=lambda m: None)

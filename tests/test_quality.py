@@ -66,7 +66,7 @@ def test_a_check_without_a_korean_description_stops_the_render():
 
 
 def test_every_cross_table_check_the_build_runs_has_a_korean_description():
-    from analysis.crosschecks import run_crosschecks
+    from analysis.build.crosschecks import run_crosschecks
     from analysis.report.data import load_all
 
     names = {c.name for c in run_crosschecks(load_all())}

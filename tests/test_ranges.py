@@ -6,8 +6,8 @@ test_gate.py, with the gate standing behind)."""
 import pandas as pd
 import pytest
 
-from analysis.cleaning import cpi, events, fx, venture
-from analysis.cleaning.ranges import describe, outside, refuse_outside
+from analysis.build.cleaning import cpi, events, fx, venture
+from analysis.build.cleaning.ranges import describe, outside, refuse_outside
 from analysis.errors import CleaningError
 
 F = "data/raw/x/figures.csv"

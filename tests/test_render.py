@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from analysis.paths import ProjectPaths
-from analysis.report import render as r
+from analysis.render import render as r
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ for entry in render_list:
 
 SCRIPT = """import json, os, sys
 sys.path.insert(0, {root!r})
-from analysis.report.render import inside_job, wait_until_released
+from analysis.render.render import inside_job, wait_until_released
 released = wait_until_released() if inside_job() else None
 with open(os.environ["FAKE_LOG"], "a") as f:
     f.write(json.dumps({{"script": "{name}", "inside_job": inside_job(), "released": released,
@@ -148,11 +148,11 @@ def test_copy_project_holds_what_a_job_renders(project, tmp_path):
 
 
 def test_each_job_reads_its_formats_view_of_the_notebooks(project, tmp_path):
-    """The copy's notebooks are the job's one format's view (analysis/report/single_format.py); the
+    """The copy's notebooks are the job's one format's view (analysis/render/single_format.py); the
     project's own notebook stays whole for `quarto render` at the root."""
     import nbformat
 
-    from analysis.report import markup as m
+    from analysis import markup as m
 
     root, _, _ = project
     nb = nbformat.v4.new_notebook()
@@ -214,7 +214,7 @@ def test_quarto_starts_while_the_pre_render_runs_and_waits_for_it(project, monke
     slow.write_text("import time, os, sys\n"
                     "from pathlib import Path\n"
                     "sys.path.insert(0, " + repr(str(ROOT)) + ")\n"
-                    "from analysis.report.render import inside_job, wait_until_released\n"
+                    "from analysis.render.render import inside_job, wait_until_released\n"
                     "log = Path(os.environ['FAKE_LOG'])\n"
                     "if inside_job():\n"
                     "    with log.open('a') as f: f.write('{\"job_waiting\": %r}\\n' % time.time())\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report import qmd
-from analysis.report.execute import SOURCES, notebook_path
-from analysis.report.target import EXECUTING_ENV
+from analysis.render import qmd
+from analysis.render.execute import SOURCES, notebook_path
+from analysis.markup import EXECUTING_ENV
 from analysis.report.data import load
 
 from conftest import REPORT, ROOT, chart_markdown, chart_specs, notebook_for  # noqa: F401 - shared fixtures
@@ -207,12 +207,12 @@ def test_one_quarto_project_at_the_root_renders_the_report():
 
 @pytest.mark.slow
 def test_the_real_prose_compares_like_with_like_and_a_seeded_cross_year_sentence_fails(executed):
-    """The pairing check (analysis.report.pairing) on the report's own prose, rebuilt from this
+    """The pairing check (analysis.checks.pairing) on the report's own prose, rebuilt from this
     execution as the HTML page shows it: it passes; with the 기술특례 sentence seeded back to
     what issue 27 found (the 2023 total with the 2024 '바이오업종' count) it fails on that sentence."""
     import rendered_text
 
-    from analysis.report import pairing
+    from analysis.checks import pairing
 
     nb, executable = executed
     blocks = rendered_text.blocks(INDEX, rendered_text.inline_values(nb, executable))
@@ -235,7 +235,7 @@ def test_the_real_prose_compares_like_with_like_and_a_seeded_cross_year_sentence
 def test_every_chart_title_is_built_from_cited_figures_and_compares_like_with_like(executed):
     """Chart titles and subtitles (drawn by the browser) as the pairing check reads them, from the
     figures in each spec's usermeta: no number typed in, no unlike pairing."""
-    from analysis.report import pairing
+    from analysis.checks import pairing
 
     nb, executable = executed
     charts = "".join(chart_markdown(cell) for cell, src in zip(nb.cells, executable) if src.options.get("label", "").startswith("fig-"))

@@ -1,5 +1,5 @@
 """Each format's Quarto process reads the executed notebook without what Quarto would hide in that
-format (analysis/report/single_format.py): exactly that goes, and whatever the module cannot pair up
+format (analysis/render/single_format.py): exactly that goes, and whatever the module cannot pair up
 with certainty stays for Quarto to decide. The real proof, a render both ways compared, is in the
 README's render notes; here the helpers' own outputs and hand-made edge cases."""
 
@@ -11,8 +11,8 @@ import os
 import nbformat
 import pytest
 
-from analysis.report import markup as m
-from analysis.report import single_format as sf
+from analysis import markup as m
+from analysis.render import single_format as sf
 
 TOOLTIP = '`<!--boston-payload-' + "a" * 32 + '-->`{=html}'
 # What provenance.cite writes for one figure: the raw-HTML tooltip (a token by now), then the

@@ -10,7 +10,7 @@ import pytest
 
 from analysis.paths import ProjectPaths
 from analysis.report import citation
-from analysis.report.edition import Edition, StaleRender, data_sha256
+from analysis.edition import Edition, StaleRender, data_sha256
 from analysis.report.data import load_all
 from analysis.review import site
 
@@ -54,7 +54,7 @@ def test_no_site_from_a_render_of_other_data(project: ProjectPaths, tmp_path: Pa
 
 
 def test_no_site_from_a_render_without_its_pdf(project: ProjectPaths, tmp_path: Path):
-    from analysis.report.edition import current
+    from analysis.edition import current
 
     project.rendered.mkdir(parents=True)
     (project.rendered / "edition.json").write_text(current(project.root).to_json(), encoding="utf-8")
@@ -66,7 +66,7 @@ def test_no_site_from_a_render_without_its_pdf(project: ProjectPaths, tmp_path: 
 
 def fake_render(project: ProjectPaths) -> None:
     """The four pages a render leaves, as stand-ins, and the render's edition record."""
-    from analysis.report.edition import current
+    from analysis.edition import current
 
     out = project.rendered
     (out / "site").mkdir(parents=True, exist_ok=True)
@@ -92,7 +92,8 @@ def test_the_site_is_assembled_and_a_committed_render_becomes_an_edition_once(pr
     """Real Data Docs (GX) on the real vendored assets; stand-in pages for the render."""
     import shutil
 
-    from analysis.review import editions, pages, sitecheck
+    from analysis.review import editions, pages
+    from analysis.checks import site as sitecheck
 
     shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
     (project.root / ".gitignore").write_text("_output/\n_site/\n")
@@ -130,14 +131,14 @@ def stub_data_docs(paths, out, assets, *work) -> None:
 KILL_DRIVER = """
 import os, signal, sys
 from pathlib import Path
-from analysis import publish
+from analysis import folders
 from analysis.paths import ProjectPaths
 from analysis.review import site
 sys.path.insert(0, sys.argv[4])
 from test_site import stub_data_docs
 
 root, archive, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-real_exchange, real_rename, real_zip = publish.exchange, os.rename, site.write_data_zip
+real_exchange, real_rename, real_zip = folders.exchange, os.rename, site.write_data_zip
 
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
@@ -160,7 +161,7 @@ def write_data_zip(*args, **kw):
     if point == "site-staging":
         die()
 
-publish.exchange = (lambda a, b: False) if point == "site-between-renames" else exchange
+folders.exchange = (lambda a, b: False) if point == "site-between-renames" else exchange
 os.rename = rename
 site.write_data_zip = write_data_zip
 site._data_docs = stub_data_docs
@@ -231,14 +232,14 @@ def test_a_site_killed_at_any_point_leaves_the_last_site_whole_and_the_next_run_
 def test_without_an_atomic_exchange_a_kill_between_the_renames_is_mended_by_the_next_run(two_commits):
     """Where the system cannot exchange two folders the swap is two renames; a kill between them
     leaves the old site aside, and the next run (or its recovery alone) puts it back."""
-    from analysis import publish
+    from analysis import folders
     from conftest import snapshot_dir
 
     project, archive, old_site, _ = two_commits
     killed_site(project, archive, "site-between-renames")
     assert not project.site.exists()
     said: list[str] = []
-    publish.recover(project.site, said.append)
+    folders.recover(project.site, said.append)
     assert snapshot_dir(project.site) == old_site and any("restored" in s for s in said)
 
 
@@ -257,11 +258,11 @@ def test_what_an_older_version_left_is_cleared(two_commits):
 
 
 def test_a_second_site_run_is_refused_while_one_is_writing(two_commits):
-    from analysis import publish
+    from analysis import folders
 
     project, archive, _, _ = two_commits
-    with publish.folder_lock(project.site, site.COMMAND):
-        with pytest.raises(publish.PublishError, match=r"`boston-report site` is writing _site/ \(process \d+\)"):
+    with folders.folder_lock(project.site, site.COMMAND):
+        with pytest.raises(folders.PublishError, match=r"`boston-report site` is writing _site/ \(process \d+\)"):
             site.assemble(project, archive, project.site, progress=lambda _: None)
 
 

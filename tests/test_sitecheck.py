@@ -1,4 +1,4 @@
-"""The site check (analysis.review.sitecheck) on tiny hand-made sites: a good one passes, and each
+"""The site check (analysis.checks.site) on tiny hand-made sites: a good one passes, and each
 defect a published site could have is found and named. The tests that open Chromium are marked
 slow. The real site (the rendered report, its Data Docs, its editions) is checked by
 `make check-site` after `make site` in .ci/run, where a render exists."""
@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report import check_output as co
-from analysis.review import editions, pages, sitecheck
+from analysis.checks import output as co
+from analysis.review import editions, pages
+from analysis.checks import site as sitecheck
 
 
 CHROMIUM = co.find_chromium()
@@ -276,8 +277,8 @@ def test_a_site_over_the_pages_limit_is_refused_and_one_near_it_is_flagged(tmp_p
 
 # --------------------------------------------------------------------------- the network, links, the lock
 
-from analysis import publish  # noqa: E402
-from analysis.report import netguard  # noqa: E402
+from analysis import folders  # noqa: E402
+from analysis.checks import netguard  # noqa: E402
 
 # The issue's page: an RTCPeerConnection with a STUN server on a public address sent STUN there and
 # mDNS to 224.0.0.251 during the "offline" check, and the check did not name the page.
@@ -330,8 +331,8 @@ def test_code_set_to_run_after_the_check_stops_watching_is_named(site):
 NAMESPACE_DRIVER = """
 import json, socket, sys
 from pathlib import Path
-from analysis.report import check_output as co, netguard
-from analysis.review import sitecheck
+from analysis.checks import output as co, netguard
+from analysis.checks import site as sitecheck
 site, case = Path(sys.argv[1]), sys.argv[2]
 sitecheck.SITE_PROBE = sitecheck.SITE_PROBE.replace(netguard.GUARD, "")  # the page probe out of the way
 if case == "a packet while the page is open":  # what a page would send, sent for it while it is open
@@ -379,7 +380,7 @@ def test_a_packet_sent_while_a_page_is_open_is_named_with_the_page(site):
 
 NAMESPACE_SENDER = """
 import json, socket
-from analysis.report import netguard
+from analysis.checks import netguard
 assert netguard.isolated()
 sink = netguard.Sink().open()
 with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -447,7 +448,7 @@ def test_an_edition_folder_the_index_does_not_list_is_a_problem(site):
 
 def test_the_check_waits_for_no_site_run_but_refuses_to_read_one_being_written(site, clean, capfd):
     shutil.copytree(clean, site.parent / "data" / "clean")
-    with publish.folder_lock(site, "boston-report site"):
+    with folders.folder_lock(site, "boston-report site"):
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(netguard, "run_isolated", lambda args: None)  # in this process, so that it meets the lock
             status = sitecheck.main(site.parent, site)

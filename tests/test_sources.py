@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from analysis.errors import CleaningError, SourceError
-from analysis.sources import load_sources, read_raw_table, update_checksum
+from analysis.build.sources import load_sources, read_raw_table, update_checksum
 
 GOOD_META = {
     "title": "t", "producer": "p", "citation_full": "c", "url_main": "https://example.org/a",

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.units import (
+from analysis.build.units import (
     UnitParseError,
     format_krw,
     format_usd,

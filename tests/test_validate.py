@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from analysis import claims
-from analysis.cleaning import SCHEMAS, indicators, pledges, research_hospitals, venture
+from analysis.build import claims
+from analysis.build.cleaning import SCHEMAS, indicators, pledges, research_hospitals, venture
 from analysis.errors import SuiteError
-from analysis.validate import load_suite_specs
+from analysis.build.validate import load_suite_specs
 
 from conftest import ROOT
 

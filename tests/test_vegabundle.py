@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.report import vegabundle as vb
+from analysis.render import vegabundle as vb
 
 DIGEST, OTHER = "0123456789abcdef", "fedcba9876543210"
 SCRIPT = "<script>window.vegaEmbed = function () {};</script>"

@@ -1,1 +1,1 @@
-"""Checks on what a reader is finally shown: the rendered pages and PDF, read back and compared with the data."""
+"""What a reader is finally shown, checked: the rendered pages and PDF (``output``, ``text``), every chart read back against the data (``charts``, ``pdf_charts``), like compared with like (``pairing``), and the assembled site (``site``, ``site_charts``), offline (``browser``, ``netguard``)."""

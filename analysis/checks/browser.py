@@ -4,7 +4,7 @@ by Playwright), and what their charts draw read back (``chart-read.js``).
 Offline three times over: the browser context is set offline and every request other than the
 page's own file or the loopback site being checked is refused and recorded; Chromium gets a proxy
 that is not there, a resolver that resolves nothing and WebRTC kept off the network (the flags of
-:mod:`analysis.report.netguard`); and where
+:mod:`analysis.checks.netguard`); and where
 the system allows it (root in CI) the whole reading runs in a network namespace of its own with only
 loopback up, so nothing can leave the machine even through a path the other two miss.
 
@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.report.netguard import FLAGS as NETWORK_FLAGS  # WebRTC kept off the network
+from analysis.checks.netguard import FLAGS as NETWORK_FLAGS  # WebRTC kept off the network
 
 READER = Path(__file__).with_name("chart-read.js")
 WIDTHS = (1280, 390)  # a desktop browser and a phone (390 CSS px, as an iPhone 14)

@@ -6,7 +6,7 @@
   raw-HTML block (interactive) for HTML and a PNG for the PDF (see :func:`html_and_png`).
 - The HTML output calls a global ``bostonChart`` (``chart-fit.js``: ``vegaEmbed``, then the chart
   narrowed until it fits its column, e.g. on a phone) that the report loads once, with Vega, from a
-  local bundle (``analysis.report.vegabundle``); no chart carries its own copy and nothing is fetched from a CDN.
+  local bundle (``analysis.render.vegabundle``); no chart carries its own copy and nothing is fetched from a CDN.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import pandas as pd
 from analysis.paths import CHART_IMAGES
 from analysis.report import evidence
 from analysis.report import provenance as prov
-from analysis.report.markup import per_format_block, script_json
-from analysis.report.target import rendering
+from analysis.markup import per_format_block, script_json
+from analysis.markup import rendering
 
 FONT = "Noto Sans CJK KR"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
@@ -126,7 +126,7 @@ def chart_image(spec: dict) -> str:
 
 
 def chart_html(spec: dict, element_id: str | None = None) -> str:
-    """A div and a call to the page's one shared ``bostonChart`` (see :func:`analysis.report.vegabundle.vega_bundle_script`)."""
+    """A div and a call to the page's one shared ``bostonChart`` (see :func:`analysis.render.vegabundle.vega_bundle_script`)."""
     element_id = element_id or f"boston-vis-{next(_ids)}"
     payload = script_json(spec)  # data strings inside a <script>: see markup.script_json
     return (

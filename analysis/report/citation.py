@@ -2,7 +2,7 @@
 and the licences a reader may reuse the report, the data and the quotes under.
 
 One source for each: the title and authors are CITATION.cff's, the edition is the render's
-(:mod:`analysis.report.edition`), the quotes' licences are the sidecars' (the clean ``sources``
+(:mod:`analysis.edition`), the quotes' licences are the sidecars' (the clean ``sources``
 table). The report's 인용 block, the landing page and the data zip's README all print from here.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.report import markup as m
-from analysis.report.edition import Edition
+from analysis import markup as m
+from analysis.edition import Edition
 
 CODE_LICENCE = "MIT"
 DATA_LICENCE = "CC BY 4.0"

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.cleaning import SCHEMAS
+from analysis.build.cleaning import SCHEMAS
 from analysis.paths import ProjectPaths
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.report import markup as m
+from analysis import markup as m
 from analysis.report import evidence
 from analysis.report import provenance as prov
 from analysis.report import text as t
-from analysis.report.views import annual, latest, preferred, stack_with_gaps
+from analysis.report.series import annual, latest, preferred, stack_with_gaps
 
 MA_JOBS = "ma_biopharma_jobs_massbio"
 MA_RD_JOBS = "ma_biotech_rd_jobs_massbio"

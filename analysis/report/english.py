@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.report import density, hospitals, investment
 from analysis.report import provenance as prov
 from analysis.report import text as t
-from analysis.report.views import value_at
+from analysis.report.series import value_at
 
 VERDICTS_EN = {"confirmed": "confirmed", "differs": "contradicted by the data", "outdated": "outdated by newer data",
                "partly reproducible": "partly reproducible", "not reproducible": "not reproducible",

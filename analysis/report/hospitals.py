@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.report import markup as m
+from analysis import markup as m
 from analysis.report import provenance as prov
 from analysis.report import text as t
-from analysis.report.views import preferred, stack_with_gaps, value_at
+from analysis.report.series import preferred, stack_with_gaps, value_at
 
 NIH_HOSPITAL = "nih_hospital_funding"
 NIH_CITY = "boston_nih_funding_bpda"

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.cleaning.figures import revisions
-from analysis.report import markup as m
+from analysis.build.cleaning.figures import revisions
+from analysis import markup as m
 from analysis.report import provenance as prov
 from analysis.report import text as t
-from analysis.report.views import preferred, stack_with_gaps
+from analysis.report.series import preferred, stack_with_gaps
 
 # Massachusetts: MassBio's restated series (2018 on) and its earlier basis (to 2020), never joined.
 MA_SERIES = "ma_hq_biopharma_vc_massbio"

@@ -9,7 +9,7 @@
   rests on, series, entity, period, year, unit and definition basis; a computed figure (ratio,
   share, per-deal, sum, change) carries its operands'. In the HTML this is the link's
   ``data-figure`` attribute (JSON), which readers' tools and the pairing check
-  (:mod:`analysis.report.pairing`) read. A ratio, share, per-unit figure or sum whose operands
+  (:mod:`analysis.checks.pairing`) read. A ratio, share, per-unit figure or sum whose operands
   are of different periods is refused (:func:`require_same_period`).
 - :func:`phrase` builds a chart title from text and cited figures, keeping which spans are
   figures; :func:`basis` names a figure's definition in the text (so a check can see it is named).
@@ -19,7 +19,7 @@
 - :func:`sources_list` is the numbered appendix the references point to.
 
 Everything is built from the clean ``sources`` table (the sidecars) registered once by
-:func:`setup`, and every string from data goes through :mod:`analysis.report.markup`.
+:func:`setup`, and every string from data goes through :mod:`analysis.markup`.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.report import evidence as unconfirmed
-from analysis.report import markup as m
-from analysis.report.markup import Markup
+from analysis import markup as m
+from analysis.markup import Markup
 
 SECONDARY_NOTE = "† 2차 자료: 원 자료를 인용한 보도."
 EVIDENCE_TEXT = {"primary": "1차 자료", "secondary": "2차 자료†"}

@@ -6,9 +6,9 @@ import json
 
 import pandas as pd
 
-from analysis.claims import claim_order
-from analysis.crosschecks import example_text
-from analysis.report import markup as m
+from analysis.build.claims import claim_order
+from analysis.build.crosschecks import example_text
+from analysis import markup as m
 from analysis.report import provenance as prov
 from analysis.report import text as t
 from analysis.paths import ProjectPaths
@@ -22,7 +22,7 @@ def load_summary(root=None) -> dict:
 
 
 SEVERITY_LABELS = {"critical": "차단", "warning": "경고"}
-# What each cross-table check verifies (analysis/crosschecks.py names them in English for the build
+# What each cross-table check verifies (analysis/build/crosschecks.py names them in English for the build
 # log). A check without a line here stops the render: the Korean report never shows the English name.
 CHECK_LABELS = {
     "source_id exists in sources": "모든 행의 출처(source_id)에 메타데이터 파일(사이드카)이 있다",
@@ -111,7 +111,7 @@ def counts(summary: dict) -> dict:
             "warnings": len(summary["warnings"]), "blocking": len(summary["blocking"])}
 
 
-# The claims' verdicts as the report names them (the build's list is analysis.claims.VERDICTS),
+# The claims' verdicts as the report names them (the build's list is analysis.build.claims.VERDICTS),
 # and the colour each has wherever it appears (table, legend).
 VERDICT_LABELS = {"confirmed": "확인", "differs": "불일치", "outdated": "이후 변경", "partly reproducible": "일부 재현",
                   "not reproducible": "재현 불가", "unsourced": "출처 없음"}

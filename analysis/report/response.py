@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.report import evidence
-from analysis.report import markup as m
+from analysis import markup as m
 from analysis.report import provenance as prov
 from analysis.report import text as t
 
@@ -103,7 +103,7 @@ def pledge_label(pledge: pd.Series) -> str:
 
 def _end(date: str) -> pd.Timestamp:
     """Where a deadline sits on the axis: the last day it can mean ('2025년까지' is 2025-12-31)."""
-    from analysis.sources import parse_partial_date  # noqa: PLC0415
+    from analysis.build.sources import parse_partial_date  # noqa: PLC0415
 
     return pd.Timestamp(parse_partial_date(str(date))[1])
 

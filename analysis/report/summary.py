@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.report import markup as m
+from analysis import markup as m
 from analysis.report import provenance as prov
 from analysis.report.quality import VERDICT_LABELS
 

@@ -6,8 +6,8 @@ shares. Each function takes a number computed from clean data and returns the te
 
 from __future__ import annotations
 
-from analysis.report.markup import MISSING
-from analysis.units import format_krw, format_usd
+from analysis.markup import MISSING
+from analysis.build.units import format_krw, format_usd
 
 
 def usd(amount: float, digits: int = 1) -> str:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.claims import claim_order
-from analysis.cleaning import SCHEMAS
-from analysis.cleaning.figures import revisions
+from analysis.build.claims import claim_order
+from analysis.build.cleaning import SCHEMAS
+from analysis.build.cleaning.figures import revisions
 from analysis.review.listing import MISSING, fmt_pct, fmt_value, markdown_table, md_escape, more, text_table, to_python, truncate
 from analysis.paths import ProjectPaths
 
@@ -61,7 +61,7 @@ SERIES_COLUMNS: dict[str, tuple[str, ...]] = {
 # Columns whose full value tells a reader nothing more than its start (a checksum): cut to N characters.
 SHORTENED: dict[str, int] = {"sha256": 12}
 # Tables where a later release can revise a figure: the key of one figure and the column compared
-# (see analysis.cleaning.figures.revisions).
+# (see analysis.build.cleaning.figures.revisions).
 REVISION_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
     "venture_investment": (("series_id", "year", "period"), "amount"),
     "indicators": (("series_id", "entity", "year", "period"), "value"),

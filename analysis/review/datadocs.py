@@ -13,7 +13,7 @@ A remote URL this module does not know stops the publication with the page and t
 GX that adds a CDN load must be looked at, not published half-broken. ``<a href>`` links (GX's
 documentation, its newsletter) are links a reader may follow, not loads, and stay as they are.
 
-Each page carries the content security policy of :mod:`analysis.gx_inert`, made for its vendored
+Each page carries the content security policy of :mod:`analysis.build.gx_inert`, made for its vendored
 loads (scripts and styles from the site itself): an inline script or event handler GX's templates
 do not write would run nowhere, and stops the publication, named.
 """
@@ -29,8 +29,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from analysis import gx_inert
-from analysis.report.offline import REMOTE_URL, css_remote, remote_resources
+from analysis.build import gx_inert
+from analysis.render.offline import REMOTE_URL, css_remote, remote_resources
 
 VENDOR = "vendor"  # the folder of the published Data Docs that holds the copied assets
 MAKE_TARGET = "make datadocs-assets"

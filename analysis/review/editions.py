@@ -12,7 +12,7 @@ re-read old data; the change page is written once, when the edition is added, fr
 
 The archive is untrusted input wherever it is read (:mod:`.archive`: no links, nothing outside the
 layout, every entry of the index type-checked). Adding an edition replaces the archive folder in one
-atomic step (:mod:`analysis.publish`): a staging copy, hard-linked from the archive, gets the new
+atomic step (:mod:`analysis.folders`): a staging copy, hard-linked from the archive, gets the new
 edition and index, then is exchanged with the archive; a run killed at any point leaves the last
 complete archive, and the next run removes what it left. Into the site go only the editions the
 index lists, and an index page written here from the checked entries.
@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import publish
+from analysis import folders
 from analysis.paths import ProjectPaths
-from analysis.report.edition import Edition
+from analysis.edition import Edition
 from analysis.report.quality import VERDICT_LABELS
 from analysis.report.summary import latest_rows
 from analysis.review import datadiff
@@ -131,8 +131,8 @@ def add(archive: Path, paths: ProjectPaths, edition: Edition, files: dict[str, P
         raise EditionsError(f"the render is of commit {edition.short}: only a committed checkout is archived as an edition "
                             "(commit, render again, then build the site)")
     archive.parent.mkdir(parents=True, exist_ok=True)
-    with publish.folder_lock(archive, COMMAND):
-        publish.recover(archive, progress)
+    with folders.folder_lock(archive, COMMAND):
+        folders.recover(archive, progress)
         entries = load(archive)
         same = next((e for e in entries if e["commit"] == edition.commit and e["data_sha256"] == edition.data_sha256), None)
         if same is not None and not _strays(archive, entries):
@@ -141,14 +141,14 @@ def add(archive: Path, paths: ProjectPaths, edition: Edition, files: dict[str, P
         entry = same or {"id": next_id(entries, edition.date), "date": edition.date, "commit": edition.commit,
                          "data_sha256": edition.data_sha256, "previous": previous["id"] if previous else None,
                          "cutoffs": cutoffs(tables), "verdicts": verdicts(tables["claims"]), "changes": None}
-        staging = publish.new_staging(archive)
+        staging = folders.new_staging(archive)
         try:
             _copy_editions(archive, staging, entries, link=True, progress=progress)
             if same is None:
                 _write_edition(staging / entry["id"], paths, edition, files, entry, previous)
             write_index(staging, entries if same else [*entries, entry])
             _sync(staging, staging / entry["id"])
-            publish.replace(staging, archive)
+            folders.replace(staging, archive)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -184,7 +184,7 @@ def copy_into(archive: Path, target: Path) -> list[dict]:
     if not archive.exists():
         write_index(target, [])
         return []
-    with publish.folder_lock(archive, COMMAND, shared=True):
+    with folders.folder_lock(archive, COMMAND, shared=True):
         entries = load(archive)
         _copy_editions(archive, target, entries, link=False)
     write_index(target, entries)

@@ -1,7 +1,7 @@
 """The one way text from data becomes HTML in the pages the site step writes itself (the editions
 index, each edition's "무엇이 바뀌었나" page).
 
-Those pages are not rendered by Quarto, so :mod:`analysis.report.markup` (Markdown) does not reach
+Those pages are not rendered by Quarto, so :mod:`analysis.markup` (Markdown) does not reach
 them. The same rule holds: a source title, a series label or a commit message is text, never markup.
 :class:`Html` marks a string as already-safe HTML; :func:`element` escapes every child that is not
 ``Html`` and every attribute value, and links go through :func:`link`, which accepts only a relative
@@ -14,7 +14,7 @@ from __future__ import annotations
 import html as _html
 from collections.abc import Iterable, Sequence
 
-from analysis.report.markup import MISSING, href, is_blank, one_line, relative_href
+from analysis.markup import MISSING, href, is_blank, one_line, relative_href
 
 # Elements and attributes the site's pages use; anything else is a programming error, not data.
 TAGS = {"a", "p", "h1", "h2", "h3", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "strong", "code", "span",

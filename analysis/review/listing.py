@@ -3,7 +3,7 @@
 Two readers, two formats. A terminal wants aligned columns that stay aligned with Korean text (two
 cells wide per syllable) and lists cut short; a pull-request comment or a job summary wants GitHub-
 flavoured Markdown tables in which no data string (a title, a claim, an entity) can close a cell,
-start a new row, open HTML or a code span. The report's own escaping (:mod:`analysis.report.markup`)
+start a new row, open HTML or a code span. The report's own escaping (:mod:`analysis.markup`)
 targets Pandoc; this one targets GitHub's renderer and keeps the source text readable.
 """
 
@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from analysis.report.markup import MISSING, one_line  # noqa: F401 (re-exported to diff and status)
+from analysis.markup import MISSING, one_line  # noqa: F401 (re-exported to diff and status)
 
 # Backslash-escaped for GitHub: table cells (|), code spans (`), emphasis (* _ ~), links ([ ]) and
 # the backslash itself. < > & become entities so that no tag or entity reaches GitHub's HTML.

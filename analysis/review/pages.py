@@ -11,9 +11,9 @@ import os
 
 import pandas as pd
 
-from analysis.report import markup as m
+from analysis import markup as m
 from analysis.report import provenance as prov
-from analysis.report.edition import Edition
+from analysis.edition import Edition
 
 # The site's layout, relative to its root (the landing page).
 REPORT = "report/index.html"

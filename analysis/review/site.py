@@ -6,9 +6,9 @@ one zip, the Great Expectations Data Docs of these data (made offline, :mod:`.da
 editions archive (:mod:`.editions`), to which this render is added as an edition when it is of a
 committed checkout. Every link is relative, so the site works from any sub-path and from disk.
 
-The render must be this checkout's (:func:`analysis.report.edition.check_render`): a site that
+The render must be this checkout's (:func:`analysis.edition.check_render`): a site that
 showed one commit's report beside another commit's data would be worse than none. The site is
-written to a staging folder and exchanged with ``_site/`` in one atomic step (:mod:`analysis.publish`,
+written to a staging folder and exchanged with ``_site/`` in one atomic step (:mod:`analysis.build.publish`,
 as ``data/clean/``), under a lock (``.site.lock``): a failed or killed run leaves the last site whole,
 and the next run removes what a killed one left (``.site-staging-*``) before it starts.
 """
@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import publish
+from analysis import folders
 from analysis.paths import ProjectPaths
 from analysis.report import citation
-from analysis.report import markup as m
-from analysis.report.edition import Edition, check_render
+from analysis import markup as m
+from analysis.edition import Edition, check_render
 from analysis.review import editions, pages
 from analysis.review.listing import md_escape
 
@@ -133,9 +133,9 @@ def _rendered_files(paths: ProjectPaths) -> dict[str, Path]:
 def _data_docs(paths: ProjectPaths, out: Path, assets: Path, work: Path) -> None:
     """Validate data/clean/ again, writing Data Docs into ``work`` (inside the staging folder, so a
     kill leaves nothing elsewhere), then make them work offline in ``out``."""
-    from analysis.pipeline import read_published  # noqa: PLC0415 - Great Expectations takes seconds to import
+    from analysis.build.pipeline import read_published  # noqa: PLC0415 - Great Expectations takes seconds to import
     from analysis.review.datadocs import publish_data_docs  # noqa: PLC0415
-    from analysis.validate import validate_tables  # noqa: PLC0415
+    from analysis.build.validate import validate_tables  # noqa: PLC0415
 
     if not assets.is_dir():
         raise SiteError(f"{paths.relative(assets)} is missing: run `make datadocs-assets` (npm ci; the Data Docs' "
@@ -173,14 +173,14 @@ def assemble(paths: ProjectPaths, archive: Path, out: Path | None = None, assets
     tables = load_all(str(paths.root))
     cff = citation.load_cff(paths.root)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with publish.folder_lock(out, COMMAND):
+    with folders.folder_lock(out, COMMAND):
         # What a killed run left: its staging folder, or (two renames, no exchange) the old site moved aside.
-        publish.recover(out, progress, legacy=(out.with_name(out.name + ".previous"),))
+        folders.recover(out, progress, legacy=(out.with_name(out.name + ".previous"),))
         editions.load(archive)  # an archive that is not what this code writes stops the site before any work
-        staging = publish.new_staging(out)
+        staging = folders.new_staging(out)
         try:
             added, notes = _fill(paths, archive, staging, edition, rendered, tables, cff, assets, progress)
-            publish.replace(staging, out)
+            folders.replace(staging, out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cleaning import SCHEMAS
+from analysis.build.cleaning import SCHEMAS
 from analysis.review.listing import MISSING, markdown_table, md_escape, text_table, to_python
 from analysis.paths import ProjectPaths
-from analysis.sources import SidecarUnreadable, parse_partial_date, read_sidecar
+from analysis.build.sources import SidecarUnreadable, parse_partial_date, read_sidecar
 
 SERIES_TABLES = ("venture_investment", "indicators")
 

@@ -1,0 +1,1 @@
+"""The render around Quarto: the pre-render (build, gate, one execution of each document for every format: ``execute``), the post-render (what was held apart put back: ``payloads``, ``vegabundle``; offline; the edition record) and ``boston-report render``."""
