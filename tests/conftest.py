@@ -7,13 +7,15 @@ import os
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+from hypothesis import settings
+
+# No test depends on how fast this machine is: hypothesis's per-example deadline is off.
+settings.register_profile("boston-report", deadline=None)
+settings.load_profile("boston-report")
 
 from analysis.paths import PACKAGE_ROOT, ProjectPaths
 from analysis.render import qmd
-from analysis.markup import EXECUTING_ENV
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -65,34 +67,35 @@ def needs_chromium() -> str:
 
 # --------------------------------------------------------------------------- the report, executed
 
-def notebook_for(path: Path) -> tuple[nbformat.NotebookNode, list[qmd.Cell]]:
-    executable = [c for c in qmd.cells(path) if c.kind in ("code", "inline")]
-    nb = nbformat.v4.new_notebook()
-    for c in executable:
-        # An inline expression runs as Quarto runs it: evaluated after the cells before it.
-        source = c.source if c.kind == "code" else f"__inline = ({c.source})\nprint(type(__inline).__name__ + '|' + str(__inline))"
-        nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"qmd": f"{c.file}:{c.line}"}))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb, executable
-
-
 @pytest.fixture(scope="session")
 def executed():
-    """The report executed once for the whole test session, through a real kernel, as the pre-render
-    executes it (one execution for every format)."""
-    # The data-quality appendix reads the last validation summary, as after Quarto's pre-render.
-    from analysis.build.pipeline import validate_published
+    """The report's notebook as the render executes it, once for the whole test session: the same
+    notebook (execute.to_notebook), kernel set-up and cell runner (execute.kernel, execute.run) as
+    the pre-render; only the outputs stay whole (the render then holds their payloads apart)."""
+    from analysis.build.pipeline import validate_published  # the quality appendix reads the summary
+    from analysis.render import execute as ex
 
     assert validate_published().success
-    nb, executable = notebook_for(INDEX)
-    # As the pre-render executes the report: once, for every format (the kernel inherits the marker).
-    before = os.environ.get(EXECUTING_ENV)
-    os.environ[EXECUTING_ENV] = "1"
-    try:
-        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(REPORT)}}).execute()
-    finally:
-        os.environ.pop(EXECUTING_ENV) if before is None else os.environ.__setitem__(EXECUTING_ENV, before)
-    return nb, executable
+    nb = ex.to_notebook(INDEX, ROOT)
+    with ex.kernel(ProjectPaths(ROOT)) as client:
+        ex.run(client, nb, REPORT)
+    return nb
+
+
+def origin(cell) -> str:
+    """Where an executed cell came from: 'report/chapters/density.qmd:32'."""
+    return cell.metadata["boston_report"]["origin"]
+
+
+def figure_cells(nb) -> list[tuple[str, dict]]:
+    """(label, cell) of every figure cell (``#| label: fig-…``), in document order."""
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            label = qmd.parse_options(cell.source).get("label", "")
+            if label.startswith("fig-"):
+                out.append((label, cell))
+    return out
 
 
 def chart_markdown(cell) -> str:
@@ -101,15 +104,25 @@ def chart_markdown(cell) -> str:
                 and "text/markdown" in o["data"])
 
 
-def chart_specs(executed) -> list[tuple[qmd.Cell, dict]]:
-    """The Vega-Lite spec of every figure cell, as embedded in its HTML output."""
+def chart_specs(nb) -> list[tuple[str, dict]]:
+    """(label, Vega-Lite spec) of every figure cell, as embedded in its HTML output."""
     from analysis.checks.pdf_charts import html_charts
 
-    nb, executable = executed
     out = []
-    for cell, src in zip(nb.cells, executable):
-        if not src.options.get("label", "").startswith("fig-"):
-            continue
+    for label, cell in figure_cells(nb):
         (_, spec), = html_charts(chart_markdown(cell))
-        out.append((src, spec))
+        out.append((label, spec))
+    return out
+
+
+def inline_results(nb) -> list[tuple[str, str, str, str]]:
+    """(origin, expression, kind of value, Markdown shown) of every inline expression."""
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        kinds = cell.metadata["boston_report"].get("kinds", [])
+        for found, kind in zip(cell.metadata.get("user_expressions", []), kinds):
+            data = found["result"]["data"]
+            out.append((origin(cell), found["expression"], kind, data.get("text/markdown", data.get("text/plain", ""))))
     return out

@@ -1,77 +1,57 @@
-"""The report's prose as its HTML page shows it, rebuilt from a Jupyter execution of the chapters
-(no Quarto): every paragraph, heading and list item with its inline values in place, the PDF-only
-parts left out and the raw HTML of each cited figure kept as HTML. The pairing check reads this
-as it reads the rendered page."""
+"""The report's page as its HTML shows it, rebuilt without Quarto from the executed notebook: the
+Markdown Quarto hands Pandoc (each cell the HTML page shows, inline values in place, printed and
+displayed Markdown), converted by Pandoc with the project's reader and Quarto's content-visible rule
+(print_only.lua). The pairing check reads it as it reads the rendered page."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
+import pypandoc
+
 from analysis.render import qmd
-from analysis.render.payloads import RAW_SPAN
-from analysis.render.single_format import view
 
-BLOCK_START = re.compile(r"^\s*(?:[-*]|\d+\.)\s+|^#{1,6}\s")
-UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def inline_values(nb, executable) -> list[str]:
-    """What each inline expression printed, in document order (see test_report.notebook_for)."""
-    out = []
-    for cell, source in zip(nb.cells, executable):
-        if source.kind == "inline":
-            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            out.append(text.partition("|")[2].rstrip("\n"))
-    return out
+LUA = str(Path(__file__).with_name("print_only.lua"))
+READER = "markdown-tex_math_dollars-tex_math_single_backslash"
 
 
 def html_of(markdown: str) -> str:
-    """A block's Markdown as HTML text: the HTML view, raw spans as HTML, the rest literal text."""
-    text = view(markdown, "html")
-    parts, at = [], 0
-    for raw in RAW_SPAN.finditer(text):
-        parts.append(html.escape(UNESCAPE.sub(r"\1", text[at:raw.start()]), quote=False))
-        parts.append(raw.group(1))
-        at = raw.end()
-    parts.append(html.escape(UNESCAPE.sub(r"\1", text[at:]), quote=False))
-    return "".join(parts).replace("**", "")
+    """Markdown as the HTML page shows it (Pandoc, this project's reader, print-only parts removed)."""
+    return pypandoc.convert_text(markdown, "html", format=READER, filters=[LUA])
 
 
-def blocks(document: Path, values: list[str]) -> list[tuple[str, str]]:
-    """(tag, HTML) of every prose block: paragraphs, list items and headings."""
-    pending = iter(values)
-    out, lines, comment = [], [], False
+def inline_html_of(markdown: str) -> str:
+    """One paragraph's inner HTML (a table cell's content)."""
+    html = html_of(markdown).strip()
+    return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") else html
 
-    def flush():
-        if lines:
-            tag = "h2" if lines[0].startswith("#") else "li" if BLOCK_START.match(lines[0]) else "p"
-            text = BLOCK_START.sub("", " ".join(lines).strip(), count=1)
-            out.append((tag, html_of(re.sub(r"\s*\{[^}]*\}\s*$", "", text) if tag == "h2" else text)))
-            lines.clear()
 
-    for cell in qmd.cells(document):
-        if cell.kind == "code":
-            flush()
+def _shown(cell, fmt: str) -> bool:
+    return fmt in cell.metadata.get("boston_report", {}).get("formats", qmd.FORMATS)
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def page_markdown(nb, fmt: str = "html") -> str:
+    """What Quarto renders of the notebook for ``fmt``: prose with its inline values, the outputs."""
+    parts = []
+    for cell in nb.cells:
+        if not _shown(cell, fmt):
             continue
-        if cell.kind == "inline":
-            continue
-        line = qmd.INLINE.sub(lambda _: next(pending), cell.source)  # consumed in order, shown or not
-        if "<!--" in line:
-            comment = True
-        if comment:
-            comment = "-->" not in line
-            continue
-        if not line.strip() or line.startswith(":::"):
-            flush()
-            continue
-        if BLOCK_START.match(line):
-            flush()
-        lines.append(line.strip())
-    flush()
-    return out
+        if cell.cell_type == "markdown":
+            values = iter(_text(e["result"]["data"].get("text/markdown", e["result"]["data"].get("text/plain", "")))
+                          for e in cell.metadata.get("user_expressions", []))
+            parts.append(qmd.INLINE.sub(lambda _: next(values), cell.source))
+        elif cell.cell_type == "code":
+            for out in cell.outputs:
+                if out.output_type == "stream":
+                    parts.append(_text(out["text"]))
+                elif "text/markdown" in out.get("data", {}):
+                    parts.append(_text(out["data"]["text/markdown"]))
+    return "\n\n".join(parts)
 
 
-def page(blocks_: list[tuple[str, str]]) -> str:
-    return "<html><head></head><body>" + "\n".join(f"<{tag}>{body}</{tag}>" for tag, body in blocks_) + "</body></html>"
+def page(nb) -> str:
+    return f"<html><head></head><body>{html_of(page_markdown(nb))}</body></html>"

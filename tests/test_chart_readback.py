@@ -16,7 +16,7 @@ import pytest
 from analysis.checks import charts as chk
 from analysis.checks.browser import read_pages
 from analysis.checks.chart_expectations import FIGURES
-from conftest import REPORT, ROOT, chart_markdown, chart_specs, needs_chromium
+from conftest import REPORT, ROOT, chart_markdown, chart_specs, figure_cells, needs_chromium
 
 CLEAN = ROOT / "data" / "clean"
 
@@ -68,7 +68,7 @@ def readings(executed, tmp_path_factory):
     chromium = needs_chromium()
     from analysis.render.vegabundle import vega_bundle_script
 
-    specs = {src.options["label"]: spec for src, spec in chart_specs(executed)}
+    specs = dict(chart_specs(executed))
     folder = tmp_path_factory.mktemp("charts")
     bundle = vega_bundle_script()
     real = chart_page(folder / "report.html", bundle, list(specs.items()))
@@ -181,17 +181,14 @@ def test_each_pdf_png_is_the_html_spec_drawn_for_print(executed):
     from analysis.report.charts import PNG_PPI, PNG_REFERENCE, PNG_SCALE, register_fonts
 
     register_fonts()
-    nb, executable = executed
     checked = 0
-    for cell, src in zip(nb.cells, executable):
-        if not src.options.get("label", "").startswith("fig-"):
-            continue
+    for label, cell in figure_cells(executed):
         md = chart_markdown(cell)
         (_, spec), = html_charts(md)
         png = REPORT / PNG_REFERENCE.search(md).group(1)
         ours = Image.open(io.BytesIO(vlc.vegalite_to_png(spec, scale=PNG_SCALE, ppi=PNG_PPI))).convert("RGBA")
         theirs = Image.open(png).convert("RGBA")
-        assert (ours.size, ours.tobytes()) == (theirs.size, theirs.tobytes()), f"{src.options['label']}: PNG is not its HTML spec"
+        assert (ours.size, ours.tobytes()) == (theirs.size, theirs.tobytes()), f"{label}: PNG is not its HTML spec"
         checked += 1
     assert checked == len(FIGURES)
 
@@ -206,7 +203,7 @@ def test_a_pdf_image_from_another_spec_fails(tmp_path, executed):
     from analysis.checks.pdf_charts import check_pdf_charts
     from analysis.report.charts import PNG_PPI, PNG_SCALE
 
-    specs = dict((src.options["label"], spec) for src, spec in chart_specs(executed))
+    specs = dict(chart_specs(executed))
     spec = specs["fig-ipo-share"]
     other = copy.deepcopy(spec)
     rows, i = rows_of(other, lambda r: r.get("value") is not None)[0]
@@ -232,7 +229,7 @@ def test_the_sites_chart_pages_are_read_back_against_their_own_data(tmp_path, ex
     from analysis.render.vegabundle import vega_bundle_script
 
     chromium = needs_chromium()
-    specs = {src.options["label"]: spec for src, spec in chart_specs(executed)}
+    specs = dict(chart_specs(executed))
     defects, _ = seeded(specs)
     doubled = [(fid, dict(defects)["fig-ma"] if fid == "fig-ma" else spec) for fid, spec in specs.items()]
     bundle = vega_bundle_script()

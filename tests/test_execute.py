@@ -136,17 +136,17 @@ def record(paths: ProjectPaths, images: list[str] | None = None) -> Path:
     """A notebook stamped as executed from the inputs as they are now."""
     target = paths.root / "report" / "doc.executed.ipynb"
     nb = nbformat.v4.new_notebook()
-    nb.metadata[ex.META] = {"version": ex.VERSION, "inputs": ex.inputs(paths, paths.root / "code"), "images": images or []}
+    nb.metadata[ex.META] = {"version": ex.VERSION, "inputs": ex.inputs(paths, "report/doc.qmd", paths.root / "code"), "images": images or []}
     nbformat.write(nb, str(target))
     return target
 
 
 def why(paths: ProjectPaths) -> str | None:
-    return ex.stale(paths.root / "report" / "doc.executed.ipynb", ex.inputs(paths, paths.root / "code"), paths.root)
+    return ex.stale(paths.root / "report" / "doc.executed.ipynb", ex.inputs(paths, "report/doc.qmd", paths.root / "code"))
 
 
 @pytest.mark.parametrize("change, reason", [
-    (lambda root: (root / "report" / "chapters" / "_part.qmd").write_text(PART + "\n더.\n", encoding="utf-8"), "documents changed"),
+    (lambda root: (root / "report" / "chapters" / "_part.qmd").write_text(PART + "\n더.\n", encoding="utf-8"), "document changed"),
     (lambda root: (root / "data" / "clean" / "t.csv").write_text("value\n22\n", encoding="utf-8"), "clean data changed"),
     (lambda root: (root / "code" / "analysis" / "report" / "charts.py").write_text("WIDTH = 2\n", encoding="utf-8"), "analysis code changed"),
     (lambda root: (root / "code" / "requirements.lock").write_text("altair==6\n", encoding="utf-8"), "locked dependencies changed"),
@@ -190,17 +190,27 @@ def test_a_missing_chart_image_or_another_executor_version_makes_it_stale(tiny):
 def test_the_force_flag_executes_again(tiny, monkeypatch):
     record(tiny)
     monkeypatch.setenv(FORCE_ENV, "1")
-    calls = []
-    monkeypatch.setattr(ex, "_execute", lambda paths, todo, reasons, now, log: calls.append((todo, dict(reasons))))
-    run(tiny)
-    assert calls == [(["report/doc.qmd"], {"report/doc.qmd": "forced (BOSTON_REPORT_FORCE=1)"})]
+    ran = []
+    monkeypatch.setattr(ex, "run", lambda client, nb, folder: ran.append(folder) or (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):  # stopped right after the kernel started: it was going to execute
+        run(tiny)
+    assert ran == [tiny.root / "report"]
+
+
+def test_a_document_is_stale_only_when_a_file_it_includes_changed(tiny, tmp_path):
+    """A change to a chapter re-executes the documents that include it, not the others."""
+    (tiny.root / "report" / "other.qmd").write_text("---\ntitle: 다른 문서\n---\n\n글.\n", encoding="utf-8")
+    before = {s: ex.inputs(tiny, s, tiny.root / "code")["document"] for s in ("report/doc.qmd", "report/other.qmd")}
+    (tiny.root / "report" / "chapters" / "_part.qmd").write_text(PART + "\n더.\n", encoding="utf-8")
+    after = {s: ex.inputs(tiny, s, tiny.root / "code")["document"] for s in ("report/doc.qmd", "report/other.qmd")}
+    assert before["report/doc.qmd"] != after["report/doc.qmd"] and before["report/other.qmd"] == after["report/other.qmd"]
 
 
 def test_the_project_renders_the_executed_notebooks_of_its_sources():
     import yaml
 
     render = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["project"]["render"]
-    assert render == [str(ex.notebook_path(Path(s))) for s in ex.SOURCES]
+    assert render == ["index.qmd"] + [str(ex.notebook_path(Path(s))) for s in ex.SOURCES]
     assert all((ROOT / s).exists() for s in ex.SOURCES)
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8")
     assert "report/**/*.executed.ipynb" in ignored and "report/_charts/" in ignored
@@ -225,7 +235,7 @@ def test_the_executed_notebook_holds_its_csv_files_apart_with_tokens_bound_to_th
     link = next(v for v in held.values() if v.startswith("<a "))
     csv = next(v for v in held.values() if not v.startswith("<"))
     assert payloads.CSV_URI + payloads.PREFIX in link and "v\n21\n" in __import__("base64").b64decode(csv).decode()
-    assert payloads.attach_text(printed, held, "doc.html") != printed
+    assert payloads.attach_text(printed, held, "doc.html")[0] != printed
     (tiny.root / "data" / "clean" / "t.csv").write_text("value\n50\n", encoding="utf-8")
     run(tiny)
     assert not set(held) & set(notebook(tiny).metadata[ex.META][payloads.KEY]), "new inputs, new tokens"

@@ -238,17 +238,6 @@ def test_quarto_prerender_script_prints_the_diagnosis_and_fails(project):
     assert not (project.root / "report" / "_vega-placeholder.html").exists()
 
 
-def test_quarto_prerender_script_builds_and_writes_the_local_vega_bundle(project):
-    _copy_report(project)
-    result = subprocess.run([sys.executable, "report/_prerender.py"], cwd=project.root, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert "window.vegaEmbed" in (project.root / "report" / "_vega-bundle.html").read_text(encoding="utf-8")
-    assert "boston-vega-bundle" in (project.root / "report" / "_vega-placeholder.html").read_text(encoding="utf-8")
-    # ...and executes every document once, for the render that follows.
-    for name in ("index", "site/index", "site/en"):
-        assert (project.root / "report" / f"{name}.executed.ipynb").is_file(), name
-
-
 # --------------------------------------------------------------------------- what a careless or hostile contributor does
 
 MB_DIR = "data/raw/massbio-2018-08-28-snapshot-pr"

@@ -19,7 +19,7 @@ from analysis.checks import pairing
 from analysis.report import provenance as prov
 from analysis.report.data import load_all
 
-from rendered_text import html_of
+from rendered_text import html_of, inline_html_of
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,8 @@ def figure_of(cited: prov.Cited) -> dict:
 
 
 def page_of(*paragraphs: str) -> str:
-    return "<html><head></head><body>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>"
+    """A page of paragraphs (each as Pandoc writes it: already a <p> element)."""
+    return "<html><head></head><body>" + "".join(p if p.lstrip().startswith("<p>") else f"<p>{p}</p>" for p in paragraphs) + "</body></html>"
 
 
 # --------------------------------------------------------------------------- the metadata
@@ -188,7 +189,7 @@ def test_a_table_row_is_one_unit(tables):
     ind = tables["indicators"]
     table = investment.ma_deal_table(ind, investment.ma_year(ind))
     rows = str(table).splitlines()[2:]  # after the header and the rule
-    page = "<table>" + "".join("<tr>" + "".join(f"<td>{html_of(c.strip())}</td>" for c in r.strip("| ").split(" | ")) + "</tr>" for r in rows) + "</table>"
+    page = "<table>" + "".join("<tr>" + "".join(f"<td>{inline_html_of(c.strip())}</td>" for c in r.strip("| ").split(" | ")) + "</tr>" for r in rows) + "</table>"
     units = [u for u in pairing.page_units(page) if u.marks]
     assert [u.kind for u in units] == ["table row", "table row"] and all(len(u.marks) == 3 for u in units)
     assert pairing.check_html_text("t", page).problems == []

@@ -4,6 +4,7 @@ post-render puts back: exactly what was taken, only where it was taken from."""
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import pandas as pd
@@ -42,7 +43,7 @@ def test_every_payload_is_replaced_by_a_token_and_put_back_exactly():
     csv = next(v for v in held.values() if not v.startswith(("<", "{")))
     assert f'base64,{next(t for t, v in held.items() if v == csv)}"' in link, "the link holds its CSV file's token"
     assert held[next(t for t, v in held.items() if v.startswith("{"))] == script_json(spec())
-    assert pl.attach_text(short, held, "page.html") == text
+    assert pl.attach_text(short, held, "page.html")[0] == text
 
 
 def test_raw_html_spans_are_held_apart_wherever_markdown_holds_them_but_not_in_fenced_blocks():
@@ -56,7 +57,7 @@ def test_raw_html_spans_are_held_apart_wherever_markdown_holds_them_but_not_in_f
     assert fenced in short and raw_block in short, "a code block's text is literal and a raw block is no span"
     assert '`#text(fill: rgb("#2E7D32"), weight: "bold")[확인]`{=typst}' in short
     assert short.startswith("| 판정 | `<!--boston-payload-") and short.endswith("-->`{=html}")
-    assert pl.attach_text(short, held, "p") == text
+    assert pl.attach_text(short, held, "p")[0] == text
 
 
 def test_what_is_not_a_raw_html_span_is_left_alone():
@@ -72,8 +73,8 @@ def test_a_raw_html_span_goes_back_only_as_the_whole_comment_it_was_taken_as():
     held: dict[str, str] = {}
     pl.detach_text("`<b>x</b>`{=html}", SALT, held)
     token = next(iter(held))
-    assert pl.attach_text(f"<p><!--{token}--> and <!--{token}--></p>", held, "p") == "<p><b>x</b> and <b>x</b></p>"
-    with pytest.raises(pl.PayloadError, match=r"p: boston-payload-[0-9a-f]{32} stands outside"):
+    assert pl.attach_text(f"<p><!--{token}--> and <!--{token}--></p>", held, "p")[0] == "<p><b>x</b> and <b>x</b></p>"
+    with pytest.raises(pl.PayloadError, match=r"p: boston-payload-[0-9a-f]{32} is left in the page outside"):
         pl.attach_text(f'<p title="{token}"></p>', held, "p")
     with pytest.raises(pl.PayloadError, match="another execution"):
         pl.attach_text(f"<p><!--{pl.token_for('<b>x</b>', 'another execution')}--></p>", held, "p")
@@ -107,7 +108,7 @@ def test_an_own_token_outside_its_place_stops_the_post_render():
 
 def test_a_token_like_string_that_is_not_ours_stays_text():
     page = "<p>boston-payload-" + "0" * 32 + "</p>"
-    assert pl.attach_text(page, {pl.token_for("x", SALT): "x"}, "page.html") == page
+    assert pl.attach_text(page, {pl.token_for("x", SALT): "x"}, "page.html")[0] == page
 
 
 def executed_notebook() -> nbformat.NotebookNode:
@@ -125,28 +126,42 @@ def executed_notebook() -> nbformat.NotebookNode:
 
 def test_every_output_quarto_renders_is_detached_and_the_fallback_text_is_not():
     nb = executed_notebook()
-    held = pl.detach_notebook(nb, SALT)
+    held, _ = pl.detach_notebook(nb, SALT)
     assert len(held) == 3, "the same payloads in three places are held once"
     printed, shown, prose = nb.cells
     assert isinstance(shown.outputs[0]["data"]["text/markdown"], list), "a field keeps its shape (lines)"
     for field in (printed.outputs[0]["text"], shown.outputs[0]["data"]["text/markdown"],
                   prose.metadata["user_expressions"][0]["result"]["data"]["text/markdown"]):
         text = "".join(field)
-        assert TRICKY not in text and pl.attach_text(text, held, "p") == chapter_output()
+        assert TRICKY not in text and pl.attach_text(text, held, "p")[0] == chapter_output()
     assert shown.outputs[0]["data"]["text/plain"] == chapter_output(), "Quarto shows text/plain only without Markdown"
 
 
-def test_the_post_render_puts_back_what_the_notebooks_hold_into_the_pages_that_need_it(tmp_path):
+def test_the_post_render_puts_back_every_payload_a_page_must_show_and_refuses_a_page_missing_one(tmp_path):
+    """A page gets back what its notebook held; a page from which Quarto dropped a payload's place
+    (an HTML comment stripped) is refused, naming it; a payload of a cell only the PDF shows (a
+    conditional div) is not expected in the HTML page."""
+    from analysis.paths import ProjectPaths
+    from analysis.render import postrender
+
     nb = executed_notebook()
-    nb.metadata[pl.META] = {pl.KEY: pl.detach_notebook(nb, SALT)}
-    notebook = tmp_path / "index.executed.ipynb"
-    nbformat.write(nb, str(notebook))
-    page, other, pdf = tmp_path / "index.html", tmp_path / "en.html", tmp_path / "index.pdf"
+    nb.cells[0].metadata[pl.META] = {"origin": "report/index.qmd:1"}
+    pdf_only = nbformat.v4.new_code_cell("", metadata={pl.META: {"origin": "report/index.qmd:9", "formats": ["typst"]}},
+                                         outputs=[nbformat.v4.new_output("stream", name="stdout", text="`<b>print</b>`{=html}\n")])
+    nb.cells.append(pdf_only)
+    from analysis.render.execute import formats_of
+    held, shown = pl.detach_notebook(nb, SALT, formats_of)
+    nb.metadata[pl.META] = {pl.KEY: held, pl.FORMATS_KEY: shown}
+    (tmp_path / "report").mkdir()
+    nbformat.write(nb, str(tmp_path / "report" / "index.executed.ipynb"))
+    out = tmp_path / "build" / "render"
+    (out / "report").mkdir(parents=True)
+    page = out / "report" / "index.html"
     page.write_text(f"<html><body>{nb.cells[0].outputs[0]['text']}</body></html>", encoding="utf-8")
-    other.write_text("<html><body>no charts</body></html>", encoding="utf-8")
-    pdf.write_bytes(b"%PDF boston-payload-")
-    held = pl.payloads_of([notebook, tmp_path / "missing.executed.ipynb"])
-    assert pl.rewrite_pages([page, other, pdf, tmp_path / "gone.html"], [pl.payload_filler(held)]) == [page]
+    postrender.fill_pages([page], out, tmp_path)
     assert page.read_text(encoding="utf-8") == f"<html><body>{chapter_output()}</body></html>"
-    assert pl.rewrite_pages([page], [pl.payload_filler(held)]) == [], "a whole page is left as it is"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["en.html", "index.executed.ipynb", "index.html", "index.pdf"]
+    stripped = re.sub(r"<!--boston-payload-[0-9a-f]{32}-->", "", nb.cells[0].outputs[0]["text"])
+    page.write_text(f"<html><body>{stripped}</body></html>", encoding="utf-8")
+    with pytest.raises(pl.PayloadError, match=r"report/index.html: \d+ of the \d+ .* were not put back"):
+        postrender.fill_pages([page], out, tmp_path)
+    assert ProjectPaths(tmp_path).relative(page) == "build/render/report/index.html"

@@ -2,7 +2,6 @@
 kernel against the committed clean data (what `quarto render` would execute), charts carry both
 HTML and PNG in one output (one execution serves both formats), and the prose has no figure typed by hand."""
 
-import os
 import re
 from pathlib import Path
 
@@ -10,10 +9,9 @@ import pytest
 
 from analysis.render import qmd
 from analysis.render.execute import SOURCES, notebook_path
-from analysis.markup import EXECUTING_ENV
 from analysis.report.data import load
 
-from conftest import REPORT, ROOT, chart_markdown, chart_specs, notebook_for  # noqa: F401 - shared fixtures
+from conftest import REPORT, ROOT, chart_markdown, chart_specs, figure_cells, inline_results, origin
 
 INDEX = REPORT / "index.qmd"
 # Every document the project renders (the report and the site's pages: landing, English summary),
@@ -23,11 +21,10 @@ DOCUMENTS = SOURCES
 
 @pytest.mark.slow
 def test_every_chapter_cell_runs_without_error(executed):
-    nb, executable = executed
-    for cell in nb.cells:
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        assert not errors, f"{cell.metadata['qmd']}: {errors[0]['ename']}: {errors[0]['evalue']}"
-    files = {Path(c.file).name for c in executable}
+    for cell in executed.cells:
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        assert not errors, f"{origin(cell)}: {errors[0]['ename']}: {errors[0]['evalue']}"
+    files = {Path(origin(c).rpartition(":")[0]).name for c in executed.cells if "boston_report" in c.metadata}
     chapters = {p.name for p in (REPORT / "chapters").glob("*.qmd")}
     assert chapters <= files, f"chapters never included by index.qmd: {chapters - files}"
 
@@ -36,16 +33,13 @@ def test_every_chapter_cell_runs_without_error(executed):
 def test_every_inline_figure_carries_its_provenance(executed):
     """An inline expression is a cited figure (provenance.cite), a label that holds no figure
     (provenance.label, or provenance.basis naming a figure's definition) or a number about the build
-    itself (provenance.meta): never a bare value."""
-    nb, executable = executed
-    for cell, source in zip(nb.cells, executable):
-        if source.kind != "inline":
-            continue
-        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-        kind, _, value = text.partition("|")
+    itself (provenance.meta): never a bare value. The executor records each value's kind."""
+    found = inline_results(executed)
+    assert len(found) > 150
+    for where, expr, kind, value in found:
         assert kind in ("Cited", "Label", "Named", "Meta"), (
-            f"{source.file}:{source.line}: inline `{source.source}` is a {kind}: wrap a figure in cite(text, rows), a name in label()")
-        assert value.strip() and not re.search(r"\bnan\b|<NA>", value), f"{source.file}:{source.line}: {value!r}"
+            f"{where}: inline `{expr}` is a {kind}: wrap a figure in cite(text, rows), a name in label()")
+        assert value.strip() and not re.search(r"\bnan\b|<NA>", value), f"{where}: {value!r}"
 
 
 @pytest.mark.slow
@@ -57,16 +51,12 @@ def test_no_unconfirmed_figure_is_stated_as_fact_in_the_prose(executed):
 
     printed = {info["printed"] for info in evidence.unconfirmed_rows(load_all()).values() if info["printed"]}
     assert "50명" in printed
-    nb, executable = executed
-    for cell, source in zip(nb.cells, executable):
-        if source.kind != "inline":
-            continue
-        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    for where, _, _, text in inline_results(executed):
         # What the sentence says, not the tooltip listing the rows a figure rests on (a count of
         # clusters lists each cluster's printed figure there, as provenance, not as a statement).
         text = re.sub(r'<span class="prov-tip".*?</a>', "</a>", text, flags=re.S)
         for figure in printed:
-            assert figure not in text or evidence.MARK in text, f"{source.file}:{source.line}: states {figure!r} as fact"
+            assert figure not in text or evidence.MARK in text, f"{where}: states {figure!r} as fact"
 
 
 def test_a_bare_inline_figure_is_caught(tmp_path):
@@ -85,7 +75,7 @@ def test_every_chart_reaches_the_newest_year_of_its_series(executed):
 
     tables = load_all()
     checked = 0
-    for src, spec in chart_specs(executed):
+    for label, spec in chart_specs(executed):
         rows = [r for values in spec.get("datasets", {}).values() for r in values if r.get("series_id") and r.get("value") is not None]
         for (series, period), group in _group(rows).items():
             table = tables["venture_investment"] if series in set(tables["venture_investment"]["series_id"]) else tables["indicators"]
@@ -93,7 +83,7 @@ def test_every_chart_reaches_the_newest_year_of_its_series(executed):
             # A share is printed beside an amount, in whichever source prints it (not only the preferred one).
             clean = clean[clean["share_pct"].notna()] if any(r.get("measure") == "share" for r in group) else clean[clean["preferred"]]
             drawn = max(int(r["year"]) for r in group)
-            assert drawn == int(clean["year"].max()), f"{src.options['label']}: {series} {period} drawn to {drawn}, data to {int(clean['year'].max())}"
+            assert drawn == int(clean["year"].max()), f"{label}: {series} {period} drawn to {drawn}, data to {int(clean['year'].max())}"
             checked += 1
     assert checked >= 10
 
@@ -110,11 +100,11 @@ def test_every_chart_fits_the_html_text_column(executed):
     specs = chart_specs(executed)
     assert len(specs) >= 13
     too_wide = []
-    for src, spec in specs:
+    for label, spec in specs:
         svg = vlc.vegalite_to_svg(spec)
         width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
         if width > HTML_COLUMN_PX:
-            too_wide.append(f"{Path(src.file).name}:{src.line} ({src.options['label']}): {width:.0f} px")
+            too_wide.append(f"{label}: {width:.0f} px")
     assert not too_wide, f"wider than the {HTML_COLUMN_PX} px column: {too_wide}"
 
 
@@ -135,20 +125,19 @@ def test_figure_cells_emit_html_and_png(executed):
 
     from analysis.report.charts import PNG_REFERENCE
 
-    nb, executable = executed
-    figure_cells = [(cell, src) for cell, src in zip(nb.cells, executable) if src.options.get("label", "").startswith("fig-")]
-    assert figure_cells, "the report has no figure"
-    for cell, src in figure_cells:
+    cells = figure_cells(executed)
+    assert cells, "the report has no figure"
+    for label, cell in cells:
         md = chart_markdown(cell)
         html, _, printed = md.partition("```\n")
-        assert html.startswith("```{=html}\n") and "bostonChart(" in html, f"{src.file}:{src.line}: chart lacks its HTML"
+        assert html.startswith("```{=html}\n") and "bostonChart(" in html, f"{label}: chart lacks its HTML"
         assert "cdn." not in html and "https://" not in html.split("bostonChart")[0], "chart HTML must not load anything remote"
         image = PNG_REFERENCE.search(printed)
-        assert image and printed.lstrip().startswith('::: {.content-visible unless-format="html"}'), f"{src.file}:{src.line}: no PNG for the PDF"
+        assert image and printed.lstrip().startswith('::: {.content-visible unless-format="html"}'), f"{label}: no PNG for the PDF"
         assert (REPORT / image.group(1)).read_bytes().startswith(b"\x89PNG")
-        assert src.options.get("fig-cap"), f"{src.file}:{src.line}: figure without caption"
+        assert qmd.parse_options(cell.source).get("fig-cap"), f"{label}: figure without caption"
     schema = load_schema()
-    for src, spec in chart_specs(executed):
+    for _, spec in chart_specs(executed):
         validate_jsonschema(spec, schema)
 
 
@@ -198,7 +187,9 @@ def test_one_quarto_project_at_the_root_renders_the_report():
     root_cfg = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     assert sorted(root_cfg) == ["project"], "the root holds the project only; formats live beside the documents"
     assert not list(REPORT.rglob("_quarto.yml")) and not list(REPORT.rglob("_quarto.yaml")), "a second project under report/"
-    assert root_cfg["project"]["render"][0] == str(notebook_path(Path("report/index.qmd")))
+    # The report's notebook, after a pointer page at the root that `quarto preview` opens.
+    assert root_cfg["project"]["render"][:2] == ["index.qmd", str(notebook_path(Path("report/index.qmd")))]
+    assert "report/index.html" in (ROOT / "index.qmd").read_text(encoding="utf-8")
     for doc in SOURCES:
         assert (ROOT / doc).exists() and doc.startswith("report/"), doc
     site_pages = [d for d in SOURCES if d.startswith("report/site/")]
@@ -214,13 +205,11 @@ def test_the_real_prose_compares_like_with_like_and_a_seeded_cross_year_sentence
 
     from analysis.checks import pairing
 
-    nb, executable = executed
-    blocks = rendered_text.blocks(INDEX, rendered_text.inline_values(nb, executable))
-    page = rendered_text.page(blocks)
+    page = rendered_text.page(executed)
     clean = pairing.check_html_text("index.html", page)
     assert clean.problems == []
     assert re.search(r"[1-9]\d* compared, combined or nested groups checked", clean.notes[0])
-    paragraph = next(body for _, body in blocks if "kr_bio_sector_tech_special_listings_krx" in body)
+    paragraph = next(p for p in re.findall(r"<p>.*?</p>", page, re.S) if "kr_bio_sector_tech_special_listings_krx" in p)
     anchors = re.findall(r'<a class="prov".*?</a>', paragraph)  # a tooltip holds no link
     krx_bio = next(a for a in anchors if '"kr_tech_special_listings_krx","entity":"바이오"' in a)
     sector = next(a for a in anchors if "kr_bio_sector_tech_special_listings_krx" in a)
@@ -237,8 +226,7 @@ def test_every_chart_title_is_built_from_cited_figures_and_compares_like_with_li
     figures in each spec's usermeta: no number typed in, no unlike pairing."""
     from analysis.checks import pairing
 
-    nb, executable = executed
-    charts = "".join(chart_markdown(cell) for cell, src in zip(nb.cells, executable) if src.options.get("label", "").startswith("fig-"))
+    charts = "".join(chart_markdown(cell) for _, cell in figure_cells(executed))
     units, problems = pairing.chart_units(charts)
     assert problems == [] and len(units) >= 26
     assert [p for u in units for p in pairing.unit_problems(u)[0]] == []

@@ -3,6 +3,7 @@ and the refusal to assemble a site from a render that is not this checkout's."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def test_no_site_from_a_render_without_its_pdf(project: ProjectPaths, tmp_path: 
 
 def fake_render(project: ProjectPaths) -> None:
     """The four pages a render leaves, as stand-ins, and the render's edition record."""
-    from analysis.edition import current
+    from analysis.render.postrender import record
 
     out = project.rendered
     (out / "site").mkdir(parents=True, exist_ok=True)
@@ -74,7 +75,7 @@ def fake_render(project: ProjectPaths) -> None:
     (out / "index.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
     for name in ("index.html", "en.html"):
         (out / "site" / name).write_text("<!DOCTYPE html><html><head><title>s</title></head><body>landing</body></html>")
-    (out / "edition.json").write_text(current(project.root).to_json(), encoding="utf-8")
+    record(project, project.output, [p for p in project.output.rglob("*") if p.is_file() and p.name != "edition.json"])
 
 
 def commit_all(root: Path, message: str) -> None:
@@ -299,3 +300,43 @@ def test_a_rendered_file_that_is_a_link_is_refused(project: ProjectPaths, tmp_pa
     with pytest.raises(site.SiteError, match="index.pdf: a symbolic link"):
         site.assemble(project, tmp_path / "archive", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("spoil, message", [
+    (lambda out: (out / "index.html").write_text('<html><body><!--boston-payload-0123456789abcdef0123456789abcdef--></body></html>'),
+     "changed since the render wrote it"),
+    (lambda out: (out / "edition.json").write_text(
+        (out / "edition.json").read_text().replace('"report/index.pdf"', '"report/other.pdf"')), "not a file of the last render"),
+])
+def test_no_site_from_a_file_the_last_render_did_not_write_as_it_is(project: ProjectPaths, tmp_path: Path, spoil, message):
+    """The site publishes a rendered file only if the render's record names it with these bytes
+    (a PDF left from another render, a page edited or left half-done is refused)."""
+    fake_render(project)
+    spoil(project.rendered)
+    with pytest.raises(StaleRender, match=message):
+        site.assemble(project, tmp_path / "archive", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_site_from_a_page_that_still_holds_a_payload_token(project: ProjectPaths, tmp_path: Path):
+    from analysis.render.postrender import record
+
+    fake_render(project)
+    page = project.rendered / "index.html"
+    page.write_text('<html><body><a href="data:text/csv;base64,boston-payload-0123456789abcdef0123456789abcdef">x</a></body></html>')
+    record(project, project.output, [p for p in project.output.rglob("*") if p.is_file() and p.name != "edition.json"])
+    with pytest.raises(StaleRender, match="still holds boston-payload-0123456789abcdef0123456789abcdef"):
+        site.assemble(project, tmp_path / "archive", tmp_path / "out")
+
+
+def test_an_html_only_render_keeps_the_same_editions_pdf_listed_while_it_is_unchanged(project: ProjectPaths):
+    from analysis.render.postrender import record
+
+    fake_render(project)
+    html = [project.rendered / "index.html"]
+    record(project, project.output, html)  # an HTML-only render of the same edition
+    listed = json.loads((project.rendered / "edition.json").read_text())["files"]
+    assert "report/index.pdf" in listed
+    (project.rendered / "index.pdf").write_bytes(b"%PDF-1.7\n% another\n%%EOF\n")
+    record(project, project.output, html)
+    assert "report/index.pdf" not in json.loads((project.rendered / "edition.json").read_text())["files"]

@@ -1,53 +1,53 @@
 """Execute each document once, in Quarto's pre-render, for every format it is rendered to.
 
 Quarto executes a ``.qmd`` once per output format, each time in a new kernel that imports pandas
-and Altair and loads the clean tables again: the report's HTML and PDF cost two executions. Here the
-pre-render turns each source (``report/index.qmd``, ``report/site/*.qmd``) into a notebook (includes
-expanded, front matter as the first raw cell), runs it in one kernel, and writes the executed
-notebook beside its source (``report/index.ipynb``). The project renders those notebooks, which
-Quarto does not execute: every format is drawn from the one execution. The chapters' helpers emit
-what each format needs in one output (raw HTML for the page, Markdown shown only in print; see
-``markup.per_format``), since an execution no longer knows which format it serves.
+and Altair and loads the clean tables again: the report's HTML and PDF would cost two executions.
+Here the pre-render turns each source (``report/index.qmd``, ``report/site/*.qmd``) into a notebook
+(:mod:`analysis.render.qmd`: includes expanded, front matter as the first raw cell), runs it in one
+kernel and writes the executed notebook beside its source; the project renders those notebooks,
+which Quarto does not execute. The chapters' helpers emit what each format needs in one output (raw
+HTML for the page, Markdown shown only in print; ``markup.per_format``).
 
-An executed notebook is reused only while everything it was computed from is unchanged: the
-documents' sources, the ``analysis`` package, the clean data and its validation summary, the locked
-dependencies, the edition (date, commit, uncommitted changes) and the ``BOSTON_REPORT_*`` settings.
-A change to any of them executes again; so does ``BOSTON_REPORT_FORCE=1`` (``render --force``).
+A notebook is reused only while everything it was computed from is unchanged: the files of its
+document (the source and what it includes), the ``analysis`` package, the clean data and its
+validation summary, the locked dependencies, the edition (date, commit, uncommitted changes) and
+the ``BOSTON_REPORT_*`` settings; ``BOSTON_REPORT_FORCE=1`` executes again. Before a notebook is
+written its bulky HTML is held apart from Pandoc (:mod:`analysis.render.payloads`).
 
-Before an executed notebook is written, its bulky HTML payloads (chart specs, CSV data URIs,
-raw-HTML spans) are replaced by tokens bound to those inputs and kept in its metadata; the post-render puts them back
-into the HTML pages (analysis/render/payloads.py says why and how).
+The tests run the same notebook through the same functions (:func:`to_notebook`, :func:`run`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import re
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.build.fingerprint import FORCE_ENV
 from analysis.inputs import files, hash_files
+from analysis.markup import EXECUTING_ENV
 from analysis.paths import PACKAGE_ROOT, ProjectPaths
 from analysis.render import payloads, qmd, vegabundle
-from analysis.render.render import TOKEN_ENV
-from analysis.markup import EXECUTING_ENV
 
-VERSION = 3  # of the executed notebooks' layout (2: payloads held apart, 3: raw-HTML spans too); a change here executes again
+VERSION = 4  # of the executed notebooks' layout; a change here executes again
 META = payloads.META  # the notebook metadata key holding the execution key, the sources and the payloads
 SOURCES = ("report/index.qmd", "report/site/index.qmd", "report/site/en.qmd")
-# Settings that change what a chapter prints (the site's address, a fixed edition date). The
-# force flag and the executor's own marker are not inputs.
-SETTINGS_PREFIX = "BOSTON_REPORT_"
+SETTINGS_PREFIX = "BOSTON_REPORT_"  # settings that change what a chapter prints (site address, edition date)
 ROOT_ENV = "BOSTON_REPORT_ROOT"  # which project the chapters read: the kernel is told the one being rendered
-NOT_SETTINGS = {FORCE_ENV, EXECUTING_ENV, ROOT_ENV, "BOSTON_REPORT_DATA_DOCS", TOKEN_ENV}
-INLINE = re.compile(r"(?:^|[^`])`\{python\}[ \t]([^`]+)`", re.MULTILINE)  # as Quarto's notebook.py finds them
+NOT_SETTINGS = {FORCE_ENV, EXECUTING_ENV, ROOT_ENV, "BOSTON_REPORT_DATA_DOCS"}
 EXECUTED_SUFFIX = ".executed.ipynb"
 CELL_TIMEOUT = 600  # seconds; the longest chapter cell takes a few
+# Wraps each inline expression so that the kernel also records what kind of value it is (a cited
+# figure, a label, …) without evaluating it twice; Quarto reads only the value.
+KIND_PROBE = "__boston_kind({})"
+KIND_SETUP = ("def __boston_kind(value):\n    __boston_kind.kinds.append(type(value).__name__)\n    return value\n"
+              "__boston_kind.kinds = []\n"
+              "def __boston_kinds():\n    out = ','.join(__boston_kind.kinds)\n    __boston_kind.kinds.clear()\n    return out")
 
 
 class ExecutionError(RuntimeError):
@@ -64,8 +64,8 @@ def notebook_path(source: Path) -> Path:
 
 # --------------------------------------------------------------------------- what an execution depends on
 
-def inputs(paths: ProjectPaths, code_root: Path = PACKAGE_ROOT) -> dict[str, str]:
-    """One hash per kind of input, so that a re-execution can say what changed."""
+def inputs(paths: ProjectPaths, source: str, code_root: Path = PACKAGE_ROOT) -> dict[str, str]:
+    """One hash per kind of input of one document, so that a re-execution can say what changed."""
     from analysis.edition import current  # noqa: PLC0415
 
     edition = current(paths.root)
@@ -74,7 +74,7 @@ def inputs(paths: ProjectPaths, code_root: Path = PACKAGE_ROOT) -> dict[str, str
     settings = {k: v for k, v in sorted(os.environ.items()) if k.startswith(SETTINGS_PREFIX) and k not in NOT_SETTINGS}
     return {
         "executor": str(VERSION),
-        "documents": hash_files(files(paths.report, "*.qmd"), paths.root),
+        "document": hash_files(qmd.included_files(paths.root / source), paths.root),
         "analysis code": hash_files(files(code_root / "analysis"), code_root),
         "clean data": hash_files(files(paths.clean) + validation, paths.root),
         "locked dependencies": hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "none",
@@ -84,7 +84,7 @@ def inputs(paths: ProjectPaths, code_root: Path = PACKAGE_ROOT) -> dict[str, str
     }
 
 
-def stale(notebook: Path, now: dict[str, str], root: Path) -> str | None:
+def stale(notebook: Path, now: dict[str, str]) -> str | None:
     """Why a notebook must be executed again, or None when it was executed from exactly ``now``
     and every chart image it points to is still there."""
     try:
@@ -100,29 +100,15 @@ def stale(notebook: Path, now: dict[str, str], root: Path) -> str | None:
     if changed:
         return ", ".join(changed) + " changed"
     missing = [p for p in recorded.get("images", []) if not (notebook.parent / p).is_file()]
-    if missing:
-        return f"its chart image {missing[0]} is missing"
-    return None
+    return f"its chart image {missing[0]} is missing" if missing else None
 
 
 # --------------------------------------------------------------------------- source -> notebook
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a notebook cell came from (an error names it)."""
-
-    file: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-def front_matter_cell(source: Path) -> dict:
+def front_matter_cell(source: Path):
     """The source's front matter as Quarto reads it from a notebook: a raw first cell, with
-    execution off (Quarto does not execute a notebook unless told to; this says so explicitly)
-    the source's output name (``index`` -> index.html, index.pdf), and the Vega bundle's placeholder
-    in the HTML head instead of the bundle (the post-render fills it in; vegabundle.py says why)."""
+    execution off, the source's output name (``index`` -> index.html, index.pdf), and the Vega
+    bundle's placeholder in the HTML head instead of the bundle (the post-render fills it in)."""
     import nbformat  # noqa: PLC0415
     import yaml  # noqa: PLC0415
 
@@ -132,55 +118,34 @@ def front_matter_cell(source: Path) -> dict:
     html = (meta.get("format") or {}).get("html")
     if isinstance(html, dict) and isinstance(html.get("include-in-header"), list):
         html["include-in-header"] = vegabundle.with_placeholder(html["include-in-header"])
-    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-    return nbformat.v4.new_raw_cell(f"---\n{text}---")
+    return nbformat.v4.new_raw_cell(f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)}---")
 
 
 def to_notebook(source: Path, root: Path):
-    """The source as an unexecuted notebook: includes expanded in place (as Quarto expands them),
-    code cells with their ``#|`` options, prose between them as Markdown cells. Each cell records
-    the file and line it came from."""
+    """The source as an unexecuted notebook: its front matter, then each code cell and the prose
+    between them (:func:`qmd.blocks`), each recording the file and line it came from."""
     import nbformat  # noqa: PLC0415
 
-    lines = qmd.expand_includes(source)
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.cells.append(front_matter_cell(source))
-    prose: list[str] = []
-    prose_at: Origin | None = None
-
-    def where(file: str, n: int) -> Origin:
-        return Origin(os.path.relpath(file, root), n)
-
-    def flush() -> None:
-        nonlocal prose, prose_at
-        text = "\n".join(prose).strip("\n")
-        if text.strip():
-            nb.cells.append(nbformat.v4.new_markdown_cell(text, metadata={META: {"origin": str(prose_at)}}))
-        prose, prose_at = [], None
-
-    i = 0
-    while i < len(lines):
-        file, line, n = lines[i]
-        fence = qmd.FENCE.match(line)
-        if fence:
-            flush()
-            body, j = [], i + 1
-            while j < len(lines) and lines[j][1].rstrip() != fence.group(1):
-                body.append(lines[j][1])
-                j += 1
-            if j == len(lines):
-                raise ExecutionError(f"{where(file, n)}: code cell is never closed")
-            nb.cells.append(nbformat.v4.new_code_cell("\n".join(body), metadata={META: {"origin": str(where(file, n))}}))
-            i = j + 1
-            continue
-        if prose_at is None and line.strip():
-            prose_at = where(file, n)
-        prose.append(line)
-        i += 1
-    flush()
+    try:
+        found = qmd.blocks(source)
+    except ValueError as exc:
+        raise ExecutionError(str(exc).replace(str(root) + os.sep, "")) from None
+    for block in found:
+        origin = {"origin": f"{os.path.relpath(block.file, root)}:{block.line}"}
+        if block.formats != qmd.FORMATS:
+            origin["formats"] = list(block.formats)  # inside a conditional div: only these pages show it
+        new = nbformat.v4.new_code_cell if block.kind == "code" else nbformat.v4.new_markdown_cell
+        nb.cells.append(new(block.source, metadata={META: origin}))
     return nb
+
+
+def formats_of(cell) -> list[str]:
+    """The formats whose page shows a cell's output (all but inside a conditional div)."""
+    return cell.get("metadata", {}).get(META, {}).get("formats", list(qmd.FORMATS))
 
 
 # --------------------------------------------------------------------------- running it
@@ -192,24 +157,26 @@ def _error_text(content: dict) -> str:
 def evaluate_inline(client, cell) -> None:
     """Evaluate a Markdown cell's inline ``{python}`` expressions in the kernel and store their
     results in the cell's metadata, where Quarto reads them when it renders the notebook
-    (``user_expressions``, as Quarto's own notebook.py stores them)."""
-    expressions = [e.strip() for e in INLINE.findall(cell.source)]
+    (``user_expressions``, as Quarto's own notebook.py stores them), with what kind of value each is."""
+    expressions = qmd.inline_expressions(cell.source)
     cell.metadata.pop("user_expressions", None)
     if not expressions:
         return
     origin = cell.metadata[META]["origin"]
-    wanted = {str(i): e for i, e in enumerate(expressions)}
-    reply = client.wait_for_reply(client.kc.execute("", user_expressions=wanted))
-    content = reply["content"]
+    wanted = {str(i): KIND_PROBE.format(e) for i, e in enumerate(expressions)}
+    wanted["kinds"] = "__boston_kinds()"
+    content = client.wait_for_reply(client.kc.execute("", user_expressions=wanted))["content"]
     if content.get("status") != "ok":
         raise ExecutionError(f"{origin}: inline expressions failed: {_error_text(content)}")
     results = []
-    for key, expr in wanted.items():
-        result = content["user_expressions"][key]
+    for i, expr in enumerate(expressions):
+        result = content["user_expressions"][str(i)]
         if result.get("status") != "ok":
             raise ExecutionError(f"{origin} (the Markdown from here on): inline `{{python}} {expr}` failed: {_error_text(result)}")
         results.append({"expression": expr, "result": result})
     cell.metadata["user_expressions"] = results
+    kinds = content["user_expressions"]["kinds"].get("data", {}).get("text/plain", "''").strip("'\"")
+    cell.metadata[META]["kinds"] = kinds.split(",") if kinds else []
 
 
 def run_cells(client, nb) -> None:
@@ -224,6 +191,43 @@ def run_cells(client, nb) -> None:
                 client.execute_cell(cell, index)
             except CellExecutionError as exc:
                 raise ExecutionError(f"{cell.metadata[META]['origin']}: the cell failed: {exc.ename}: {exc.evalue}") from None
+
+
+def _silent(client, code: str, what: str) -> None:
+    content = client.wait_for_reply(client.kc.execute(code, store_history=False, silent=True))["content"]
+    if content.get("status") != "ok":
+        raise ExecutionError(f"cannot prepare the kernel for {what}: {_error_text(content)}")
+
+
+@contextlib.contextmanager
+def kernel(paths: ProjectPaths):
+    """One Python kernel for a render's documents, told it executes for a render (helpers then emit
+    every format's form) and which project's data to read. Local sockets, not TCP."""
+    from jupyter_client import KernelManager  # noqa: PLC0415
+    from nbclient import NotebookClient  # noqa: PLC0415
+
+    env_before = {name: os.environ.get(name) for name in (EXECUTING_ENV, ROOT_ENV)}
+    os.environ.update({EXECUTING_ENV: "1", ROOT_ENV: str(paths.root)})
+    with tempfile.TemporaryDirectory(prefix="boston-report-kernel-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        client = NotebookClient(None, km=km, timeout=CELL_TIMEOUT, allow_errors=False, record_timing=False)
+        try:
+            with client.setup_kernel():
+                yield client
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)  # the client leaves a kernel it was given running
+            for name, value in env_before.items():
+                os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+
+
+def run(client, nb, folder: Path) -> None:
+    """Execute one document's notebook in ``client``'s kernel, as from ``folder``, starting from
+    nothing but the imported modules (the previous document's names are cleared, outside the
+    notebook: no cell of it records this)."""
+    client.nb = nb
+    _silent(client, f"%reset -f\nimport os as __os\n__os.chdir({str(folder)!r})\ndel __os\n{KIND_SETUP}", str(folder))
+    run_cells(client, nb)
 
 
 def images_of(nb) -> list[str]:
@@ -241,13 +245,12 @@ def images_of(nb) -> list[str]:
 
 def execute(paths: ProjectPaths, sources: tuple[str, ...] = SOURCES, *, log=print,
             code_root: Path = PACKAGE_ROOT) -> dict[str, str | None]:
-    """Execute every source whose notebook is stale, in one kernel (a document's names are cleared
-    before the next one runs), and write the notebooks atomically. Returns, per source, why it was
-    executed (None: reused). On a failure no stale notebook is left for Quarto to render."""
-    now = inputs(paths, code_root)
+    """Execute every source whose notebook is stale, in one kernel, and write the notebooks
+    atomically. Returns, per source, why it was executed (None: reused). On a failure no notebook
+    of this run is left for Quarto to render."""
     forced = os.environ.get(FORCE_ENV) == "1"
-    reasons = {s: ("forced (BOSTON_REPORT_FORCE=1)" if forced else stale(notebook_path(paths.root / s), now, paths.root))
-               for s in sources}
+    now = {s: inputs(paths, s, code_root) for s in sources}
+    reasons = {s: "forced (BOSTON_REPORT_FORCE=1)" if forced else stale(notebook_path(paths.root / s), now[s]) for s in sources}
     todo = [s for s, why in reasons.items() if why]
     for s in sources:
         if s not in todo:
@@ -255,65 +258,24 @@ def execute(paths: ProjectPaths, sources: tuple[str, ...] = SOURCES, *, log=prin
     if not todo:
         return reasons
     try:
-        _execute(paths, todo, reasons, now, log)
+        started = time.monotonic()
+        with kernel(paths) as client:
+            for s in todo:
+                t0 = time.monotonic()
+                nb = to_notebook(paths.root / s, paths.root)
+                log(f"execute: {s} ({reasons[s]}) — {sum(c.cell_type == 'code' for c in nb.cells)} cells, once for every format …")
+                run(client, nb, (paths.root / s).parent)
+                held, shown = payloads.detach_notebook(nb, json.dumps(now[s], sort_keys=True), formats_of)
+                nb.metadata[META] = {"version": VERSION, "source": s, "inputs": now[s], "images": images_of(nb),
+                                     payloads.KEY: held, payloads.FORMATS_KEY: shown}
+                _write(nb, notebook_path(paths.root / s), paths.root / s)
+                log(f"execute: {s} done in {time.monotonic() - t0:.1f} s -> {paths.relative(notebook_path(paths.root / s))}")
+        log(f"execute: {len(todo)} document(s) in {time.monotonic() - started:.1f} s (one kernel)")
     except BaseException:
         for s in todo:
             notebook_path(paths.root / s).unlink(missing_ok=True)
         raise
     return reasons
-
-
-def _execute(paths: ProjectPaths, todo: list[str], reasons: dict, now: dict[str, str], log) -> None:
-    import tempfile  # noqa: PLC0415
-
-    from jupyter_client import KernelManager  # noqa: PLC0415
-    from nbclient import NotebookClient  # noqa: PLC0415
-
-    notebooks = {s: to_notebook(paths.root / s, paths.root) for s in todo}
-    # The kernel inherits both: helpers emit every format's output, and read this project's data.
-    env_before = {name: os.environ.get(name) for name in (EXECUTING_ENV, ROOT_ENV)}
-    os.environ.update({EXECUTING_ENV: "1", ROOT_ENV: str(paths.root)})
-    sockets = tempfile.TemporaryDirectory(prefix="boston-report-kernel-")
-    km = None
-    try:
-        first = notebooks[todo[0]]
-        # Local sockets, not TCP: nothing listens on a port, and the kernel has nothing to warn about.
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets.name) / "kernel"))
-        client = NotebookClient(first, km=km, timeout=CELL_TIMEOUT, allow_errors=False, record_timing=False,
-                                resources={"metadata": {"path": str((paths.root / todo[0]).parent)}})
-        started = time.monotonic()
-        with client.setup_kernel():
-            for s, nb in notebooks.items():
-                t0 = time.monotonic()
-                log(f"execute: {s} ({reasons[s]}) — {sum(c.cell_type == 'code' for c in nb.cells)} cells, once for every format …")
-                client.nb = nb
-                _reset(client, (paths.root / s).parent)
-                run_cells(client, nb)
-                held = payloads.detach_notebook(nb, salt=json.dumps(now, sort_keys=True))
-                nb.metadata[META] = {"version": VERSION, "source": s, "inputs": now, "images": images_of(nb),
-                                     payloads.KEY: held}
-                _write(nb, notebook_path(paths.root / s), paths.root / s)
-                log(f"execute: {s} done in {time.monotonic() - t0:.1f} s -> {paths.relative(notebook_path(paths.root / s))}")
-        log(f"execute: {len(todo)} document(s) in {time.monotonic() - started:.1f} s (one kernel)")
-    finally:
-        if km is not None and km.has_kernel:
-            km.shutdown_kernel(now=True)  # the client leaves a kernel it was given running
-        sockets.cleanup()
-        for name, value in env_before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _reset(client, folder: Path) -> None:
-    """Clear the previous document's names and work in this one's folder, as Quarto's own kernel
-    would (each document starts from nothing but the imported modules). Run outside the notebook:
-    no cell of it records this."""
-    code = f"%reset -f\nimport os as __os\n__os.chdir({str(folder)!r})\ndel __os"
-    content = client.wait_for_reply(client.kc.execute(code, store_history=False, silent=True))["content"]
-    if content.get("status") != "ok":
-        raise ExecutionError(f"cannot prepare the kernel for {folder}: {_error_text(content)}")
 
 
 def _write(nb, target: Path, source: Path) -> None:

@@ -7,20 +7,19 @@ between Haskell and Lua, once per filter pass) every raw-HTML string; the report
 and 33 CSV data URIs are 0.75 MB and its 285 raw-HTML spans 0.14 MB of text that only the browser
 reads. Measured on the report's HTML render (2 cores): 7.7 s as it was, 6.9 s with the specs and
 CSV files replaced by a short token; the raw-HTML spans replaced too took about 0.45 s more off
-(median of ten alternating pairs). So the pre-render (analysis/render/execute.py) replaces each payload in the executed
-notebook by a token and keeps the payloads in the notebook's metadata; the project's post-render
-(report/_postrender.py, run by ``quarto render``, ``quarto preview`` and ``boston-report render``
-alike) puts them back into every HTML page it is given. The PDF never shows them (raw HTML, which
-Typst drops).
+(median of ten alternating pairs). So the pre-render (analysis/render/execute.py) replaces each
+payload in the executed notebook by a token and keeps the payloads in the notebook's metadata; the
+project's post-render (analysis/render/postrender.py) puts them back into every HTML page, and
+fails unless every payload of the page's notebook was put back and no token is left. The PDF never
+shows them (raw HTML, which Typst drops).
 
 Safety: a token is ``boston-payload-`` and 32 hex digits of a hash of the payload and of the
 execution's inputs — which include every data string, so no data string can spell a valid token
 in advance. A token is put back only where it was taken from: after ``base64,`` inside a CSV link's
 ``href="…"``, as the spec argument of ``bostonChart("#id", …,``, or as a whole raw-HTML span, which
 stands in the Markdown as the raw HTML comment ``<!--token-->`` (data text is escaped, so no data
-string can make a raw comment). An own token anywhere else, or an unknown token in one of those
-places (an HTML rendered from another execution), stops the post-render with the file and the
-token. Fenced blocks (a BibTeX entry, a chart's raw block) are not searched for raw-HTML spans:
+string can make a raw comment). A token anywhere else, or an unknown token in one of those places
+(an HTML rendered from another execution), stops the post-render with the file and the token. Fenced blocks (a BibTeX entry, a chart's raw block) are not searched for raw-HTML spans:
 in a code block such text is literal, not markup.
 """
 
@@ -28,13 +27,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from analysis.render import qmd
+
 META, KEY = "boston_report", "payloads"  # where an executed notebook keeps them (execute.META)
+FORMATS_KEY = "payload_formats"  # token -> the formats that show it, for tokens not every format shows
 PREFIX = "boston-payload-"
 TOKEN = re.compile(re.escape(PREFIX) + r"[0-9a-f]{32}")
 CSV_URI = "data:text/csv;charset=utf-8;base64,"
@@ -45,7 +46,6 @@ CHART_CALL = re.compile(r'bostonChart\("#[A-Za-z0-9_-]+", ')
 # side, HTML inside (no backtick, no newline), not after an escaping backslash or another backtick.
 RAW_SPAN = re.compile(r"(?<![`\\])`(<[^`\n]+)`\{=html\}")
 RAW_SPAN_TOKEN = "`<!--{token}-->`{{=html}}"
-FENCED = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -107,16 +107,6 @@ def _detach_specs(text: str, salt: str, payloads: dict[str, str]) -> str:
     return "".join(parts) + text[at:]
 
 
-def fenced_chunks(text: str) -> list[tuple[str, bool]]:
-    """``text`` cut into its fenced blocks (code or raw, True) and the Markdown between them
-    (False), in order: what is inside a fence is literal or raw, never Markdown to rewrite."""
-    chunks, at = [], 0
-    for block in FENCED.finditer(text):
-        chunks += [(text[at:block.start()], False), (block.group(0), True)]
-        at = block.end()
-    return chunks + [(text[at:], False)]
-
-
 def _detach_raw_spans(text: str, salt: str, payloads: dict[str, str]) -> str:
     """Each raw-HTML span outside fenced blocks as ``<!--token-->`` (its CSV link, if any, already
     a token: it is put back first)."""
@@ -125,15 +115,18 @@ def _detach_raw_spans(text: str, salt: str, payloads: dict[str, str]) -> str:
         payloads[token] = match.group(1)
         return RAW_SPAN_TOKEN.format(token=token)
 
-    return "".join(chunk if fenced else RAW_SPAN.sub(span, chunk) for chunk, fenced in fenced_chunks(text))
+    return "".join(chunk if fenced else RAW_SPAN.sub(span, chunk) for chunk, fenced in qmd.fenced_chunks(text))
 
 
-def map_rendered(nb, change: Callable[[str], str], *, prose: bool = False) -> None:
-    """Replace, in place, every text of an executed notebook that Quarto renders by ``change(text)``:
-    printed text (an ``output: asis`` cell's Markdown), displayed Markdown and HTML, inline
-    expressions' results and, with ``prose``, the Markdown cells. Each field keeps its shape: a
-    notebook file holds multi-line text as a list of lines, and Quarto reads a cell's source only
-    in that shape (a plain string loses its line breaks)."""
+def map_rendered(nb, change: Callable[[str], str]) -> None:
+    """Replace, in place, every output of an executed notebook that Quarto renders by
+    ``change(text)``: printed text (an ``output: asis`` cell's Markdown), displayed Markdown and
+    HTML, inline expressions' results. Each field keeps its shape (a list of lines or a string)."""
+    for cell in nb.get("cells", []):
+        _map_cell(cell, change)
+
+
+def _map_cell(cell, change: Callable[[str], str]) -> None:
     def apply(holder: dict, field: str) -> None:
         if field in holder:
             value = holder[field]
@@ -142,36 +135,47 @@ def map_rendered(nb, change: Callable[[str], str], *, prose: bool = False) -> No
             else:
                 holder[field] = change(value)
 
-    for cell in nb.get("cells", []):
-        if prose and cell.get("cell_type") == "markdown":
-            apply(cell, "source")
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                apply(out, "text")
-            else:
-                for field in RENDERED_TYPES:
-                    apply(out.get("data", {}), field)
-        for expression in cell.get("metadata", {}).get("user_expressions", []) or []:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            apply(out, "text")
+        else:
             for field in RENDERED_TYPES:
-                apply(expression.get("result", {}).get("data", {}), field)
+                apply(out.get("data", {}), field)
+    for expression in cell.get("metadata", {}).get("user_expressions", []) or []:
+        for field in RENDERED_TYPES:
+            apply(expression.get("result", {}).get("data", {}), field)
 
 
-def detach_notebook(nb, salt: str) -> dict[str, str]:
+def detach_notebook(nb, salt: str, formats_of: Callable[[dict], list[str]] = lambda cell: list(qmd.FORMATS),
+                    ) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Replace the payloads in every rendered output of an executed notebook, in place (the
-    Markdown cells are the authors' text: nothing to hold apart). Returns token -> payload."""
+    Markdown cells are the authors' text: nothing to hold apart). Returns token -> payload, and
+    token -> the formats whose page shows it, for the tokens of cells not every format shows
+    (``formats_of(cell)``: a conditional div's content)."""
     payloads: dict[str, str] = {}
-    map_rendered(nb, lambda text: detach_text(text, salt, payloads))
-    return payloads
+    shown: dict[str, set[str]] = {}
+    for cell in nb.get("cells", []):
+        found: dict[str, str] = {}
+        _map_cell(cell, lambda text: detach_text(text, salt, found))
+        payloads.update(found)
+        for token in found:
+            shown.setdefault(token, set()).update(formats_of(cell))
+    every = set().union(*shown.values()) if shown else set()
+    return payloads, {t: sorted(f) for t, f in shown.items() if f != every}
 
 
-def attach_text(html: str, payloads: dict[str, str], where: str) -> str:
-    """The page with every token put back in its place. Raises :class:`PayloadError` for an own
-    token out of place or an unknown token in a payload's place."""
+def attach_text(html: str, payloads: dict[str, str], where: str) -> tuple[str, set[str]]:
+    """The page with every token put back in its place, and the tokens put back. Raises
+    :class:`PayloadError` for an unknown token in a payload's place (a page of another execution)
+    and for an own token left anywhere else (a place Quarto moved or rewrote)."""
+    used: set[str] = set()
+
     def back(match: re.Match, keep_around: bool) -> str:
         token = match.group("token")
         if token not in payloads:
             raise PayloadError(f"{where}: {token} stands for a chart spec, CSV file or raw-HTML span of another "
                                "execution; render again (the pre-render executes the document anew)")
+        used.add(token)
         if not keep_around:
             return payloads[token]
         start, end = match.span("token")
@@ -179,43 +183,32 @@ def attach_text(html: str, payloads: dict[str, str], where: str) -> str:
 
     for place in PLACES:
         html = place.pattern.sub(lambda match: back(match, place.keep_around), html)
-    stray = next((t for t in TOKEN.findall(html) if t in payloads), None)
+    stray = next((t for t in TOKEN.findall(html) if t in payloads), None)  # a token of data text is text
     if stray:
-        raise PayloadError(f"{where}: {stray} stands outside a CSV link, chart call or raw-HTML span; it was not put back")
-    return html
+        raise PayloadError(f"{where}: {stray} is left in the page outside a CSV link, chart call or raw-HTML span: "
+                           "it was not put back")
+    return html, used
 
 
-def payloads_of(notebooks: list[Path]) -> dict[str, str]:
-    """Every token -> payload the executed notebooks hold (a notebook not there holds none)."""
-    payloads: dict[str, str] = {}
-    for notebook in notebooks:
-        try:
-            nb = json.loads(notebook.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            continue
-        payloads.update(nb.get("metadata", {}).get(META, {}).get(KEY, {}))
-    return payloads
+def fill_page(html: str, held: dict[str, str], where: str, expected: set[str] | None = None) -> str:
+    """:func:`attach_text` for a whole page, which must put back every payload it is ``expected``
+    to show (default: all its notebook held): a place Quarto dropped (an HTML comment stripped by
+    a new version, say) would lose a tooltip, a CSV link or a chart without a word."""
+    page, used = attach_text(html, held, where)
+    lost = sorted((set(held) if expected is None else expected) - used)
+    if lost:
+        raise PayloadError(f"{where}: {len(lost)} of the {len(held)} chart specs, CSV files and raw-HTML spans held apart were "
+                           f"not put back (e.g. {lost[0]}): their place is gone from the page Quarto wrote")
+    return page
 
 
-def rewrite_pages(files: list[Path], fills: list[Callable[[str, str], str]]) -> list[Path]:
-    """Apply each ``fill(html, where)`` to every HTML file and rewrite (atomically) the files it
-    changed; returns them. Other files (the PDF) and files not there are left."""
-    rewritten = []
-    for path in files:
-        if path.suffix.lower() != ".html" or not path.is_file():
-            continue
-        html = path.read_text(encoding="utf-8")
-        whole = html
-        for fill in fills:
-            whole = fill(whole, str(path))
-        if whole != html:
-            tmp = path.with_name(f".{path.name}.post-render.tmp")
-            tmp.write_text(whole, encoding="utf-8")
-            os.replace(tmp, path)
-            rewritten.append(path)
-    return rewritten
-
-
-def payload_filler(held: dict[str, str]) -> Callable[[str, str], str]:
-    """:func:`attach_text` for :func:`rewrite_pages`, with what the notebooks hold."""
-    return lambda html, where: attach_text(html, held, where) if PREFIX in html else html
+def payloads_of(notebook: Path, fmt: str = "html") -> tuple[dict[str, str], set[str]]:
+    """Every token -> payload an executed notebook holds, and the tokens its ``fmt`` page must show
+    (none of either when the notebook is not there)."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, set()
+    meta = nb.get("metadata", {}).get(META, {})
+    held, formats = meta.get(KEY, {}), meta.get(FORMATS_KEY, {})
+    return held, {t for t in held if fmt in formats.get(t, [fmt])}

@@ -1,7 +1,7 @@
-"""Read the report's Quarto sources the way Quarto does, closely enough to test them without
-Quarto: resolve ``{{< include >}}``, split code cells (with their ``#|`` options), inline
-``{python}`` expressions and prose. Used by the tests that execute every chapter through a
-Jupyter kernel and that look for figures typed by hand into the prose."""
+"""The one reader of the project's Markdown: the Quarto sources (includes expanded, code cells with
+their ``#|`` options, inline ``{python}`` expressions, prose) and the Markdown the chapters emit
+(fenced blocks, whose text is literal). The executor builds its notebooks from it, the post-render
+step finds its payloads with it, and the tests read the chapters through it."""
 
 from __future__ import annotations
 
@@ -11,12 +11,35 @@ from pathlib import Path
 
 INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
 FENCE = re.compile(r"^(`{3,})\{python\}\s*$")
-INLINE = re.compile(r"`\{python\}\s+([^`]+)`")
+# An inline expression as Quarto's notebook.py finds it: one backtick, {python}, a space, no backtick.
+INLINE = re.compile(r"(?<!`)`\{python\}[ \t]([^`]+)`")
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+# A fenced div: an opening fence carries attributes, a closing fence is colons alone.
+DIV_OPEN = re.compile(r"^:{3,}\s*\{([^}]*)\}\s*$|^:{3,}\s*[\w-]+\s*$")
+DIV_CLOSE = re.compile(r"^:{3,}\s*$")
+CONDITION = re.compile(r"\.content-(visible|hidden)\b.*?\b(when|unless)-format=\"([\w-]+)\"")
+FORMATS = ("html", "typst")  # the formats this project renders
+# A fenced block of emitted Markdown (code or raw): closed by the same fence with no info string.
+FENCED = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass
+class Block:
+    """A code cell (``source`` is its code, ``options`` its ``#|`` lines) or the prose between two
+    code cells; ``file`` and ``line`` say where it starts, includes followed."""
+
+    kind: str  # "code" | "prose"
+    source: str
+    file: str
+    line: int
+    options: dict = field(default_factory=dict)
+    formats: tuple[str, ...] = FORMATS  # the formats that show it (inside a conditional div: fewer)
 
 
 @dataclass
 class Cell:
+    """What the tests read: a code cell, an inline expression or one line of prose."""
+
     kind: str  # "code" | "inline" | "prose"
     source: str
     file: str
@@ -27,7 +50,7 @@ class Cell:
 def expand_includes(path: Path, seen: tuple[Path, ...] = (), base: Path | None = None) -> list[tuple[str, str, int]]:
     """(file, text line, line number) for the document with includes expanded in place. As in
     Quarto, every include's path is relative to the folder of the document being rendered, also
-    inside an included file."""
+    inside an included file; the front matter's lines stay as blank lines (line numbers hold)."""
     base = base or path.parent
     if path in seen:
         raise ValueError(f"include cycle at {path}")
@@ -45,6 +68,11 @@ def expand_includes(path: Path, seen: tuple[Path, ...] = (), base: Path | None =
     return out
 
 
+def included_files(path: Path) -> list[Path]:
+    """The source and every file it includes: what its execution reads of the documents."""
+    return sorted({Path(file) for file, _, _ in expand_includes(path)} | {path})
+
+
 def parse_options(code: str) -> dict:
     opts = {}
     for line in code.splitlines():
@@ -54,30 +82,98 @@ def parse_options(code: str) -> dict:
     return opts
 
 
-def cells(path: Path) -> list[Cell]:
-    """Code cells, inline expressions and prose lines in document order."""
+def shown_in(attributes: str, outer: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats that show a div's content: Quarto's content-visible/-hidden with when-/unless-format."""
+    m = CONDITION.search(attributes)
+    if not m:
+        return outer
+    visible, when, fmt = m.group(1) == "visible", m.group(2) == "when", m.group(3)
+    keep = (lambda f: f == fmt) if visible == when else (lambda f: f != fmt)
+    return tuple(f for f in outer if keep(f))
+
+
+def blocks(path: Path) -> list[Block]:
+    """Code cells and the prose between them, in document order (blank-only prose is dropped); a
+    fenced div's fence lines start a new prose block, so that each block knows the formats that
+    show it (a conditional div may open in one block and close several blocks later)."""
     lines = expand_includes(path)
-    out: list[Cell] = []
+    out: list[Block] = []
+    prose: list[str] = []
+    prose_at: tuple[str, int] | None = None
+    divs: list[tuple[str, ...]] = [FORMATS]  # the formats each open div shows
+
+    def flush() -> None:
+        nonlocal prose_at
+        text = "\n".join(prose).strip("\n")
+        if text.strip() and prose_at:
+            out.append(Block("prose", text, *prose_at, formats=divs[-1]))
+        prose.clear()
+        prose_at = None
+
     i = 0
     while i < len(lines):
         file, line, n = lines[i]
-        m = FENCE.match(line)
-        if m:
-            fence, body, j = m.group(1), [], i + 1
-            while j < len(lines) and lines[j][1].rstrip() != fence:
+        opened, closed = DIV_OPEN.match(line), DIV_CLOSE.match(line)
+        if opened or (closed and len(divs) > 1):
+            flush()
+            prose_at = (file, n)
+            prose.append(line)
+            flush_at = divs[-1] if opened else divs[-2]
+            if opened:
+                divs.append(shown_in(opened.group(1) or "", divs[-1]))
+            else:
+                divs.pop()
+            out.append(Block("prose", "\n".join(prose), *prose_at, formats=flush_at))
+            prose.clear()
+            prose_at = None
+            i += 1
+            continue
+        fence = FENCE.match(line)
+        if fence:
+            flush()
+            body, j = [], i + 1
+            while j < len(lines) and lines[j][1].rstrip() != fence.group(1):
                 body.append(lines[j][1])
                 j += 1
             if j == len(lines):
                 raise ValueError(f"{file}:{n}: code cell is never closed")
             code = "\n".join(body)
-            out.append(Cell("code", code, file, n, parse_options(code)))
+            out.append(Block("code", code, file, n, parse_options(code), divs[-1]))
             i = j + 1
             continue
-        for expr in INLINE.findall(line):
-            out.append(Cell("inline", expr.strip(), file, n))
-        out.append(Cell("prose", line, file, n))
+        if prose_at is None and line.strip():
+            prose_at = (file, n)
+        prose.append(line)
         i += 1
+    flush()
     return out
+
+
+def inline_expressions(text: str) -> list[str]:
+    return [e.strip() for e in INLINE.findall(text)]
+
+
+def cells(path: Path) -> list[Cell]:
+    """Code cells, inline expressions and prose lines in document order."""
+    out: list[Cell] = []
+    for block in blocks(path):
+        if block.kind == "code":
+            out.append(Cell("code", block.source, block.file, block.line, block.options))
+            continue
+        for offset, line in enumerate(block.source.splitlines()):
+            out += [Cell("inline", e, block.file, block.line + offset) for e in inline_expressions(line)]
+            out.append(Cell("prose", line, block.file, block.line + offset))
+    return out
+
+
+def fenced_chunks(markdown: str) -> list[tuple[str, bool]]:
+    """Emitted Markdown cut into its fenced blocks (code or raw, True) and the Markdown between them
+    (False), in order: what is inside a fence is literal or raw, never Markdown to rewrite."""
+    chunks, at = [], 0
+    for block in FENCED.finditer(markdown):
+        chunks += [(markdown[at:block.start()], False), (block.group(0), True)]
+        at = block.end()
+    return chunks + [(markdown[at:], False)]
 
 
 def prose_without_code(line: str) -> str:

@@ -30,7 +30,7 @@ from analysis import folders
 from analysis.paths import ProjectPaths
 from analysis.report import citation
 from analysis import markup as m
-from analysis.edition import Edition, check_render
+from analysis.edition import Edition, check_files, check_render
 from analysis.review import editions, pages
 from analysis.review.listing import md_escape
 
@@ -168,6 +168,7 @@ def assemble(paths: ProjectPaths, archive: Path, out: Path | None = None, assets
     assets = assets or paths.root / DATA_DOCS_ASSETS
     edition = check_render(paths.rendered, paths.root)
     rendered = _rendered_files(paths)
+    check_files(paths.rendered, list(rendered.values()))
     from analysis.report.data import load_all  # noqa: PLC0415
 
     tables = load_all(str(paths.root))
