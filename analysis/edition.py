@@ -142,5 +142,15 @@ def _check_file(record: Path, output: Path, path: Path) -> None:
         raise StaleRender(f"{path}: still holds {token.group(0)}, which the post-render should have put back; render again")
 
 
+def write_record(root: Path, folder: Path, base: Path, produced: list[Path]) -> Path:
+    """A render's record in ``folder``: this checkout's edition, and the sha256 of every file the
+    render produced (relative to ``base``, the output folder); the site publishes no other file."""
+    fields = {**asdict(current(root)),
+              "files": {p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(produced)}}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / RECORD).write_text(json.dumps(fields, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return folder / RECORD
+
+
 class StaleRender(Exception):
     """The render on disk is not the edition the checkout would publish."""

@@ -141,3 +141,21 @@ def replace(staging: Path, folder: Path) -> None:
         os.rename(folder, previous)  # a kill here leaves `previous`; recover() puts it back
         os.rename(staging, folder)
         shutil.rmtree(previous, ignore_errors=True)
+
+
+def overlay(folder: Path, base: Path, files: list[Path], command: str, progress: Callable[[str], None]) -> None:
+    """Replace ``folder`` whole by its previous contents with ``files`` (from under ``base``) over them."""
+    with folder_lock(folder, command):
+        recover(folder, progress)
+        staging = new_staging(folder)
+        try:
+            if folder.is_dir():
+                shutil.copytree(folder, staging, dirs_exist_ok=True)
+            for path in files:
+                target = staging / path.relative_to(base)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+            replace(staging, folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise

@@ -25,3 +25,9 @@ def hash_files(paths: list[Path], root: Path) -> str:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def changed(recorded: dict, now: dict[str, str]) -> str | None:
+    """Which kinds of input hash otherwise than recorded ('raw data, build code changed'), or None."""
+    kinds = [kind for kind, digest in now.items() if recorded.get(kind) != digest]
+    return ", ".join(kinds) + " changed" if kinds else None

@@ -15,7 +15,7 @@ import yaml
 
 from analysis.checks import output as co
 from analysis.render.vegabundle import vega_bundle_script
-from analysis.render.qmd import document_config
+from analysis.checks.output import document_config
 
 from conftest import ROOT
 

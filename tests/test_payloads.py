@@ -126,7 +126,7 @@ def executed_notebook() -> nbformat.NotebookNode:
 
 def test_every_output_quarto_renders_is_detached_and_the_fallback_text_is_not():
     nb = executed_notebook()
-    held, _ = pl.detach_notebook(nb, SALT)
+    held = pl.detach_notebook(nb, SALT)
     assert len(held) == 3, "the same payloads in three places are held once"
     printed, shown, prose = nb.cells
     assert isinstance(shown.outputs[0]["data"]["text/markdown"], list), "a field keeps its shape (lines)"
@@ -149,9 +149,10 @@ def test_the_post_render_puts_back_every_payload_a_page_must_show_and_refuses_a_
     pdf_only = nbformat.v4.new_code_cell("", metadata={pl.META: {"origin": "report/index.qmd:9", "formats": ["typst"]}},
                                          outputs=[nbformat.v4.new_output("stream", name="stdout", text="`<b>print</b>`{=html}\n")])
     nb.cells.append(pdf_only)
-    from analysis.render.execute import formats_of
-    held, shown = pl.detach_notebook(nb, SALT, formats_of)
-    nb.metadata[pl.META] = {pl.KEY: held, pl.FORMATS_KEY: shown}
+    from analysis.render.execute import shown_in_html
+    held = pl.detach_notebook(nb, SALT, shown_in_html)
+    assert "<b>print</b>" in pdf_only.outputs[0]["text"], "a print-only cell keeps its raw HTML: nothing held apart"
+    nb.metadata[pl.META] = {pl.KEY: held}
     (tmp_path / "report").mkdir()
     nbformat.write(nb, str(tmp_path / "report" / "index.executed.ipynb"))
     out = tmp_path / "build" / "render"

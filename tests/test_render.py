@@ -29,16 +29,13 @@ PAGES = ("report/index.html", "report/site/index.html", "report/site/en.html")
 HOOKED_POST_RENDER = """import os, signal, sys
 from pathlib import Path
 from analysis import folders
-from analysis.paths import ProjectPaths
 from analysis.render import postrender
 
 def kill(*_):
     os.kill(os.getpid(), signal.SIGKILL)
 
 {hook}
-paths = ProjectPaths.from_env(Path(__file__).resolve().parent.parent)
-sys.exit(postrender.main(paths, Path(os.environ["QUARTO_PROJECT_OUTPUT_DIR"]),
-                         [f for f in os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "").splitlines() if f]))
+sys.exit(postrender.main(Path(__file__).resolve().parent.parent))
 """
 
 
@@ -139,7 +136,7 @@ def test_a_failed_pdf_leaves_the_last_output_and_its_record_whole(project):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("hook", [
-    "postrender.publish = kill",  # the pages made whole, killed before publishing
+    "folders.overlay = kill",  # the pages made whole and recorded, killed before publishing
     "folders.replace = kill",  # killed with the new _output/ staged beside the old
 ])
 def test_a_killed_post_render_leaves_the_last_output_whole_and_the_next_render_recovers(project, hook):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import chapter_text
+from analysis.checks.output import document_config
 from analysis.render import qmd
 from analysis.render.execute import SOURCES, notebook_path
 from analysis.report.data import load
@@ -143,13 +145,13 @@ def test_figure_cells_emit_html_and_png(executed):
 
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_no_figure_typed_by_hand_in_prose(document):
-    assert qmd.hand_typed_numbers(ROOT / document) == []
+    assert chapter_text.hand_typed_numbers(ROOT / document) == []
 
 
 def test_hand_typed_number_detector_catches_figures(tmp_path):
     doc = tmp_path / "d.qmd"
     doc.write_text("---\ntitle: x 12\n---\n\n2018년 투자는 48억 달러, `{python} x` 제3장, 1.5배, 2,928억원\n", encoding="utf-8")
-    assert [n for _, _, n in qmd.hand_typed_numbers(doc)] == ["48", "1.5", "2,928"]
+    assert [n for _, _, n in chapter_text.hand_typed_numbers(doc)] == ["48", "1.5", "2,928"]
 
 
 def test_sources_appendix_lists_every_sidecar():
@@ -162,7 +164,7 @@ def test_sources_appendix_lists_every_sidecar():
 
 
 def test_quarto_project_is_configured_for_offline_html_and_korean_pdf():
-    cfg = qmd.document_config(ROOT)
+    cfg = document_config(ROOT)
     assert cfg["project"]["pre-render"] == "report/_prerender.py" and (ROOT / cfg["project"]["pre-render"]).exists()
     assert cfg["project"]["post-render"] == "report/_postrender.py" and (ROOT / cfg["project"]["post-render"]).exists()
     assert cfg["format"]["html"]["include-in-header"] == ["_vega-bundle.html", "_og.html"]
@@ -193,7 +195,7 @@ def test_one_quarto_project_at_the_root_renders_the_report():
     for doc in SOURCES:
         assert (ROOT / doc).exists() and doc.startswith("report/"), doc
     site_pages = [d for d in SOURCES if d.startswith("report/site/")]
-    assert site_pages and all("typst" not in qmd.document_config(ROOT, d)["format"] for d in site_pages), "site pages are HTML only"
+    assert site_pages and all("typst" not in document_config(ROOT, d)["format"] for d in site_pages), "site pages are HTML only"
 
 
 @pytest.mark.slow

@@ -67,7 +67,7 @@ def test_no_site_from_a_render_without_its_pdf(project: ProjectPaths, tmp_path: 
 
 def fake_render(project: ProjectPaths) -> None:
     """The four pages a render leaves, as stand-ins, and the render's edition record."""
-    from analysis.render.postrender import record
+    from analysis.edition import write_record
 
     out = project.rendered
     (out / "site").mkdir(parents=True, exist_ok=True)
@@ -75,7 +75,7 @@ def fake_render(project: ProjectPaths) -> None:
     (out / "index.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
     for name in ("index.html", "en.html"):
         (out / "site" / name).write_text("<!DOCTYPE html><html><head><title>s</title></head><body>landing</body></html>")
-    record(project, project.output, [p for p in project.output.rglob("*") if p.is_file() and p.name != "edition.json"])
+    write_record(project.root, project.rendered, project.output, [p for p in project.output.rglob("*") if p.is_file() and p.name != "edition.json"])
 
 
 def commit_all(root: Path, message: str) -> None:
@@ -319,24 +319,11 @@ def test_no_site_from_a_file_the_last_render_did_not_write_as_it_is(project: Pro
 
 
 def test_no_site_from_a_page_that_still_holds_a_payload_token(project: ProjectPaths, tmp_path: Path):
-    from analysis.render.postrender import record
+    from analysis.edition import write_record
 
     fake_render(project)
     page = project.rendered / "index.html"
     page.write_text('<html><body><a href="data:text/csv;base64,boston-payload-0123456789abcdef0123456789abcdef">x</a></body></html>')
-    record(project, project.output, [p for p in project.output.rglob("*") if p.is_file() and p.name != "edition.json"])
+    write_record(project.root, project.rendered, project.output, [p for p in project.output.rglob("*") if p.is_file() and p.name != "edition.json"])
     with pytest.raises(StaleRender, match="still holds boston-payload-0123456789abcdef0123456789abcdef"):
         site.assemble(project, tmp_path / "archive", tmp_path / "out")
-
-
-def test_an_html_only_render_keeps_the_same_editions_pdf_listed_while_it_is_unchanged(project: ProjectPaths):
-    from analysis.render.postrender import record
-
-    fake_render(project)
-    html = [project.rendered / "index.html"]
-    record(project, project.output, html)  # an HTML-only render of the same edition
-    listed = json.loads((project.rendered / "edition.json").read_text())["files"]
-    assert "report/index.pdf" in listed
-    (project.rendered / "index.pdf").write_bytes(b"%PDF-1.7\n% another\n%%EOF\n")
-    record(project, project.output, html)
-    assert "report/index.pdf" not in json.loads((project.rendered / "edition.json").read_text())["files"]

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from analysis.inputs import files, hash_files, sha256
+from analysis.inputs import changed, files, hash_files, sha256
 from analysis.paths import PACKAGE_ROOT, ProjectPaths
 
 FINGERPRINT_FILE = "fingerprint.json"
@@ -72,10 +72,9 @@ def stale(paths: ProjectPaths, code_root: Path = PACKAGE_ROOT) -> str | None:
         return "no record of a previous build"
     if last.get("version") != VERSION:
         return "the fingerprint format changed"
-    now = inputs(paths, code_root)
-    changed = [kind for kind, h in now.items() if last.get("inputs", {}).get(kind) != h]
-    if changed:
-        return ", ".join(changed) + " changed"
+    why = changed(last.get("inputs", {}), inputs(paths, code_root))
+    if why:
+        return why
     recorded, present = last.get("outputs", {}), outputs(paths)
     if recorded != present:
         differ = sorted(set(recorded) ^ set(present) | {f for f in recorded if present.get(f) not in (None, recorded[f])})

@@ -311,17 +311,47 @@ def check_seen(name: str, seen: dict, charts: int, width: int) -> Findings:
 
 # --------------------------------------------------------------------------- the command
 
+def _merge(base: dict, over: dict) -> dict:
+    """Quarto's merge of configuration layers, as far as this project uses it: mappings merge key
+    by key, anything else in the later layer wins."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+    return out
+
+
+def document_config(root: Path, document: str = "report/index.qmd") -> dict:
+    """What Quarto renders a document of this project with: the root _quarto.yml, then each
+    _metadata.yml from the project folder down to the document's, then its front matter."""
+    import yaml  # noqa: PLC0415
+
+    from analysis.render.qmd import front_matter  # noqa: PLC0415
+
+    layers = [yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}]
+    folder = root
+    for part in Path(document).parent.parts:
+        folder = folder / part
+        meta = folder / "_metadata.yml"
+        if meta.exists():
+            layers.append(yaml.safe_load(meta.read_text(encoding="utf-8")) or {})
+    layers.append(front_matter(root / document))
+    config: dict = {}
+    for layer in layers:
+        config = _merge(config, layer)
+    return config
+
+
 def expected_from_project(root: Path) -> dict:
     """What the rendered report must hold, from the clean data and the report's own sources."""
     from analysis.render import qmd  # noqa: PLC0415
     from analysis.report.data import load  # noqa: PLC0415
 
-    margin = qmd.document_config(root)["format"]["typst"]["margin"]
-    cells = qmd.cells(root / "report" / "index.qmd")
+    margin = document_config(root)["format"]["typst"]["margin"]
+    blocks = qmd.blocks(root / "report" / "index.qmd")
     return {
         "claim_ids": sorted(load("claims", root)["claim_id"]),
         "source_ids": sorted(load("sources", root)["source_id"]),
-        "charts": sum(1 for c in cells if c.kind == "code" and c.options.get("label", "").startswith("fig-")),
+        "charts": sum(1 for b in blocks if b.kind == "code" and b.options.get("label", "").startswith("fig-")),
         "margin_x": length_pt(margin["x"]),
         "margin_y": length_pt(margin["y"]),
         "clean": root / "data" / "clean",

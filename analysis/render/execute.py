@@ -1,20 +1,12 @@
-"""Execute each document once, in Quarto's pre-render, for every format it is rendered to.
+"""Execute each document once, in the pre-render, for every format (what Quarto cannot do: it
+executes a ``.qmd`` once per format, in a new kernel each time).
 
-Quarto executes a ``.qmd`` once per output format, each time in a new kernel that imports pandas
-and Altair and loads the clean tables again: the report's HTML and PDF would cost two executions.
-Here the pre-render turns each source (``report/index.qmd``, ``report/site/*.qmd``) into a notebook
-(:mod:`analysis.render.qmd`: includes expanded, front matter as the first raw cell), runs it in one
-kernel and writes the executed notebook beside its source; the project renders those notebooks,
-which Quarto does not execute. The chapters' helpers emit what each format needs in one output (raw
-HTML for the page, Markdown shown only in print; ``markup.per_format``).
-
-A notebook is reused only while everything it was computed from is unchanged: the files of its
-document (the source and what it includes), the ``analysis`` package, the clean data and its
-validation summary, the locked dependencies, the edition (date, commit, uncommitted changes) and
-the ``BOSTON_REPORT_*`` settings; ``BOSTON_REPORT_FORCE=1`` executes again. Before a notebook is
-written its bulky HTML is held apart from Pandoc (:mod:`analysis.render.payloads`).
-
-The tests run the same notebook through the same functions (:func:`to_notebook`, :func:`run`).
+Each source becomes a notebook (:mod:`qmd`), run in one kernel and written beside its source as
+``*.executed.ipynb``, which the project renders and Quarto does not execute again; the chapters'
+helpers emit every format's form in one output (``markup.per_format``). A notebook is reused while
+nothing it was computed from changed (:func:`inputs`); ``BOSTON_REPORT_FORCE=1`` executes again.
+Its bulky HTML is held apart from Pandoc before it is written (:mod:`payloads`). The tests run the
+same notebook through the same functions (:func:`to_notebook`, :func:`kernel`, :func:`run`).
 """
 
 from __future__ import annotations
@@ -29,7 +21,7 @@ import time
 from pathlib import Path
 
 from analysis.build.fingerprint import FORCE_ENV
-from analysis.inputs import files, hash_files
+from analysis.inputs import changed, files, hash_files
 from analysis.markup import EXECUTING_ENV
 from analysis.paths import PACKAGE_ROOT, ProjectPaths
 from analysis.render import payloads, qmd, vegabundle
@@ -55,17 +47,15 @@ class ExecutionError(RuntimeError):
 
 
 def notebook_path(source: Path) -> Path:
-    """Where a source's executed notebook goes: beside it (``report/index.executed.ipynb``), so
-    that relative paths resolve as from the source. Not ``index.ipynb``: Quarto takes a notebook
-    with a ``.qmd`` of the same name beside it for that source's intermediate file and skips it.
-    Its front matter names the source's output file, so the pages keep their names."""
+    """Beside the source (relative paths resolve as from it); not ``index.ipynb``, which Quarto
+    takes for the ``.qmd``'s intermediate file and skips. Its front matter keeps the page's name."""
     return source.with_name(source.stem + EXECUTED_SUFFIX)
 
 
-# --------------------------------------------------------------------------- what an execution depends on
 
 def inputs(paths: ProjectPaths, source: str, code_root: Path = PACKAGE_ROOT) -> dict[str, str]:
-    """One hash per kind of input of one document, so that a re-execution can say what changed."""
+    """One hash per kind of input of one document (the files it includes, the code, the clean data,
+    the lock, Python, the edition, the settings), so that a re-execution can say what changed."""
     from analysis.edition import current  # noqa: PLC0415
 
     edition = current(paths.root)
@@ -85,8 +75,7 @@ def inputs(paths: ProjectPaths, source: str, code_root: Path = PACKAGE_ROOT) -> 
 
 
 def stale(notebook: Path, now: dict[str, str]) -> str | None:
-    """Why a notebook must be executed again, or None when it was executed from exactly ``now``
-    and every chart image it points to is still there."""
+    """Why a notebook must be executed again, or None (executed from ``now``, its images there)."""
     try:
         nb = json.loads(notebook.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -96,19 +85,17 @@ def stale(notebook: Path, now: dict[str, str]) -> str | None:
     recorded = nb.get("metadata", {}).get(META, {})
     if recorded.get("version") != VERSION:
         return "executed by another version of the executor"
-    changed = [kind for kind, h in now.items() if recorded.get("inputs", {}).get(kind) != h]
-    if changed:
-        return ", ".join(changed) + " changed"
+    why = changed(recorded.get("inputs", {}), now)
+    if why:
+        return why
     missing = [p for p in recorded.get("images", []) if not (notebook.parent / p).is_file()]
     return f"its chart image {missing[0]} is missing" if missing else None
 
 
-# --------------------------------------------------------------------------- source -> notebook
 
 def front_matter_cell(source: Path):
-    """The source's front matter as Quarto reads it from a notebook: a raw first cell, with
-    execution off, the source's output name (``index`` -> index.html, index.pdf), and the Vega
-    bundle's placeholder in the HTML head instead of the bundle (the post-render fills it in)."""
+    """The front matter as a raw first cell: execution off, the source's output name, and the Vega
+    bundle's placeholder in the HTML head (the post-render fills it in)."""
     import nbformat  # noqa: PLC0415
     import yaml  # noqa: PLC0415
 
@@ -122,8 +109,8 @@ def front_matter_cell(source: Path):
 
 
 def to_notebook(source: Path, root: Path):
-    """The source as an unexecuted notebook: its front matter, then each code cell and the prose
-    between them (:func:`qmd.blocks`), each recording the file and line it came from."""
+    """The source as an unexecuted notebook: front matter, then each block (:func:`qmd.blocks`),
+    recording where it came from and, inside a conditional div, the formats that show it."""
     import nbformat  # noqa: PLC0415
 
     nb = nbformat.v4.new_notebook()
@@ -143,21 +130,19 @@ def to_notebook(source: Path, root: Path):
     return nb
 
 
-def formats_of(cell) -> list[str]:
-    """The formats whose page shows a cell's output (all but inside a conditional div)."""
-    return cell.get("metadata", {}).get(META, {}).get("formats", list(qmd.FORMATS))
+def shown_in_html(cell) -> bool:
+    """Whether the HTML page shows a cell's output (not inside a print-only div)."""
+    return "html" in cell.get("metadata", {}).get(META, {}).get("formats", qmd.FORMATS)
 
 
-# --------------------------------------------------------------------------- running it
 
 def _error_text(content: dict) -> str:
     return f"{content.get('ename', 'Error')}: {content.get('evalue', '')}"
 
 
 def evaluate_inline(client, cell) -> None:
-    """Evaluate a Markdown cell's inline ``{python}`` expressions in the kernel and store their
-    results in the cell's metadata, where Quarto reads them when it renders the notebook
-    (``user_expressions``, as Quarto's own notebook.py stores them), with what kind of value each is."""
+    """Evaluate a Markdown cell's inline expressions and store their results where Quarto reads them
+    (``user_expressions``, as its own notebook.py does), with the kind of value each is."""
     expressions = qmd.inline_expressions(cell.source)
     cell.metadata.pop("user_expressions", None)
     if not expressions:
@@ -201,38 +186,32 @@ def _silent(client, code: str, what: str) -> None:
 
 @contextlib.contextmanager
 def kernel(paths: ProjectPaths):
-    """One Python kernel for a render's documents, told it executes for a render (helpers then emit
-    every format's form) and which project's data to read. Local sockets, not TCP."""
+    """One kernel for a render's documents, told it executes for a render and which project to
+    read. Local sockets, not TCP."""
     from jupyter_client import KernelManager  # noqa: PLC0415
     from nbclient import NotebookClient  # noqa: PLC0415
 
-    env_before = {name: os.environ.get(name) for name in (EXECUTING_ENV, ROOT_ENV)}
-    os.environ.update({EXECUTING_ENV: "1", ROOT_ENV: str(paths.root)})
     with tempfile.TemporaryDirectory(prefix="boston-report-kernel-") as sockets:
         km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
         client = NotebookClient(None, km=km, timeout=CELL_TIMEOUT, allow_errors=False, record_timing=False)
         try:
-            with client.setup_kernel():
+            with client.setup_kernel(env={**os.environ, EXECUTING_ENV: "1", ROOT_ENV: str(paths.root)}):
                 yield client
         finally:
             if km.has_kernel:
                 km.shutdown_kernel(now=True)  # the client leaves a kernel it was given running
-            for name, value in env_before.items():
-                os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
 
 
 def run(client, nb, folder: Path) -> None:
-    """Execute one document's notebook in ``client``'s kernel, as from ``folder``, starting from
-    nothing but the imported modules (the previous document's names are cleared, outside the
-    notebook: no cell of it records this)."""
+    """Execute one document's notebook as from ``folder``, after clearing the previous document's
+    names (outside the notebook: no cell records it)."""
     client.nb = nb
     _silent(client, f"%reset -f\nimport os as __os\n__os.chdir({str(folder)!r})\ndel __os\n{KIND_SETUP}", str(folder))
     run_cells(client, nb)
 
 
 def images_of(nb) -> list[str]:
-    """The chart images the notebook's outputs point to (relative to its folder), so a reuse can
-    check they are still there."""
+    """The chart images the outputs point to, so that a reuse can check they are still there."""
     from analysis.report.charts import PNG_REFERENCE  # noqa: PLC0415
 
     found: set[str] = set()
@@ -245,9 +224,8 @@ def images_of(nb) -> list[str]:
 
 def execute(paths: ProjectPaths, sources: tuple[str, ...] = SOURCES, *, log=print,
             code_root: Path = PACKAGE_ROOT) -> dict[str, str | None]:
-    """Execute every source whose notebook is stale, in one kernel, and write the notebooks
-    atomically. Returns, per source, why it was executed (None: reused). On a failure no notebook
-    of this run is left for Quarto to render."""
+    """Execute every stale source in one kernel and write the notebooks atomically; returns why
+    each was executed (None: reused). On a failure no notebook of this run is left for Quarto."""
     forced = os.environ.get(FORCE_ENV) == "1"
     now = {s: inputs(paths, s, code_root) for s in sources}
     reasons = {s: "forced (BOSTON_REPORT_FORCE=1)" if forced else stale(notebook_path(paths.root / s), now[s]) for s in sources}
@@ -265,9 +243,8 @@ def execute(paths: ProjectPaths, sources: tuple[str, ...] = SOURCES, *, log=prin
                 nb = to_notebook(paths.root / s, paths.root)
                 log(f"execute: {s} ({reasons[s]}) — {sum(c.cell_type == 'code' for c in nb.cells)} cells, once for every format …")
                 run(client, nb, (paths.root / s).parent)
-                held, shown = payloads.detach_notebook(nb, json.dumps(now[s], sort_keys=True), formats_of)
-                nb.metadata[META] = {"version": VERSION, "source": s, "inputs": now[s], "images": images_of(nb),
-                                     payloads.KEY: held, payloads.FORMATS_KEY: shown}
+                held = payloads.detach_notebook(nb, json.dumps(now[s], sort_keys=True), shown_in_html)
+                nb.metadata[META] = {"version": VERSION, "source": s, "inputs": now[s], "images": images_of(nb), payloads.KEY: held}
                 _write(nb, notebook_path(paths.root / s), paths.root / s)
                 log(f"execute: {s} done in {time.monotonic() - t0:.1f} s -> {paths.relative(notebook_path(paths.root / s))}")
         log(f"execute: {len(todo)} document(s) in {time.monotonic() - started:.1f} s (one kernel)")

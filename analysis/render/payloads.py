@@ -1,26 +1,14 @@
-"""The executed notebook's bulky HTML — each chart's Vega-Lite spec, each embedded CSV file and
-each raw-HTML span (a figure's provenance tooltip, a CSV link, a verdict's colour) — held beside the
-Markdown Quarto renders, and put back into the HTML after it.
+"""The executed notebook's bulky HTML (each chart's Vega-Lite spec, each embedded CSV file, each
+raw-HTML span: a tooltip, a CSV link, a verdict's colour) held beside the Markdown Quarto renders,
+and put back into the HTML after it: Pandoc and Quarto's Lua filters need not walk 0.9 MB that only
+the browser reads (the measured gain is in docs/rendering.md).
 
-Why: Quarto hands every output to Pandoc, whose reader and Quarto's Lua filters walk (and copy
-between Haskell and Lua, once per filter pass) every raw-HTML string; the report's 15 chart specs
-and 33 CSV data URIs are 0.75 MB and its 285 raw-HTML spans 0.14 MB of text that only the browser
-reads. Measured on the report's HTML render (2 cores): 7.7 s as it was, 6.9 s with the specs and
-CSV files replaced by a short token; the raw-HTML spans replaced too took about 0.45 s more off
-(median of ten alternating pairs). So the pre-render (analysis/render/execute.py) replaces each
-payload in the executed notebook by a token and keeps the payloads in the notebook's metadata; the
-project's post-render (analysis/render/postrender.py) puts them back into every HTML page, and
-fails unless every payload of the page's notebook was put back and no token is left. The PDF never
-shows them (raw HTML, which Typst drops).
-
-Safety: a token is ``boston-payload-`` and 32 hex digits of a hash of the payload and of the
-execution's inputs — which include every data string, so no data string can spell a valid token
-in advance. A token is put back only where it was taken from: after ``base64,`` inside a CSV link's
-``href="…"``, as the spec argument of ``bostonChart("#id", …,``, or as a whole raw-HTML span, which
-stands in the Markdown as the raw HTML comment ``<!--token-->`` (data text is escaped, so no data
-string can make a raw comment). A token anywhere else, or an unknown token in one of those places
-(an HTML rendered from another execution), stops the post-render with the file and the token. Fenced blocks (a BibTeX entry, a chart's raw block) are not searched for raw-HTML spans:
-in a code block such text is literal, not markup.
+A token is ``boston-payload-`` and 32 hex digits of a hash of the payload and of the execution's
+inputs (so no data string can spell one in advance). It is put back only where it was taken from:
+after ``base64,`` in a CSV link's ``href``, as the spec of ``bostonChart("#id", …``, or as the raw
+comment ``<!--token-->`` that stands for a raw-HTML span (fenced blocks are literal: never
+searched). An unknown token in such a place (another execution's page), an own token anywhere
+else, or a payload a page should show and does not, stops the post-render.
 """
 
 from __future__ import annotations
@@ -28,14 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from analysis.render import qmd
 
 META, KEY = "boston_report", "payloads"  # where an executed notebook keeps them (execute.META)
-FORMATS_KEY = "payload_formats"  # token -> the formats that show it, for tokens not every format shows
 PREFIX = "boston-payload-"
 TOKEN = re.compile(re.escape(PREFIX) + r"[0-9a-f]{32}")
 CSV_URI = "data:text/csv;charset=utf-8;base64,"
@@ -48,19 +34,11 @@ RAW_SPAN = re.compile(r"(?<![`\\])`(<[^`\n]+)`\{=html\}")
 RAW_SPAN_TOKEN = "`<!--{token}-->`{{=html}}"
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a token may stand in a page (its group ``token``), and whether the text around it stays
-    (a CSV link's ``href``, a chart call) or is part of the stand-in (a raw-HTML span's comment)."""
-
-    pattern: re.Pattern
-    keep_around: bool
-
-
-# In this order: a raw-HTML span put back may hold a CSV link's token.
-PLACES = (Place(re.compile(r"<!--(?P<token>" + TOKEN.pattern + r")-->"), keep_around=False),
-          Place(re.compile(r'href="' + re.escape(CSV_URI) + r'(?P<token>' + TOKEN.pattern + r')(?=")'), keep_around=True),
-          Place(re.compile(CHART_CALL.pattern + r'(?P<token>' + TOKEN.pattern + r')(?=, )'), keep_around=True))
+# Where a token may stand (its group "token") and whether the text around it stays; in this order:
+# a raw-HTML span put back may hold a CSV link's token.
+PLACES = ((re.compile(r"<!--(?P<token>" + TOKEN.pattern + r")-->"), False),
+          (re.compile(r'href="' + re.escape(CSV_URI) + r'(?P<token>' + TOKEN.pattern + r')(?=")'), True),
+          (re.compile(CHART_CALL.pattern + r'(?P<token>' + TOKEN.pattern + r')(?=, )'), True))
 # The outputs Quarto turns into the page (text/plain is only a fallback it does not use here).
 RENDERED_TYPES = ("text/markdown", "text/html")
 
@@ -75,8 +53,7 @@ def token_for(payload: str, salt: str) -> str:
 
 def detach_text(text: str, salt: str, payloads: dict[str, str]) -> str:
     """``text`` with each CSV payload, chart spec and raw-HTML span replaced by its token (added to
-    ``payloads``). A spec is cut exactly where its JSON ends (decoded, not matched), so no string
-    inside it can move the cut."""
+    ``payloads``); a spec is cut where its JSON ends (decoded: no string inside can move the cut)."""
     def csv(match: re.Match) -> str:
         token = token_for(match.group(0), salt)
         payloads[token] = match.group(0)
@@ -118,15 +95,9 @@ def _detach_raw_spans(text: str, salt: str, payloads: dict[str, str]) -> str:
     return "".join(chunk if fenced else RAW_SPAN.sub(span, chunk) for chunk, fenced in qmd.fenced_chunks(text))
 
 
-def map_rendered(nb, change: Callable[[str], str]) -> None:
-    """Replace, in place, every output of an executed notebook that Quarto renders by
-    ``change(text)``: printed text (an ``output: asis`` cell's Markdown), displayed Markdown and
-    HTML, inline expressions' results. Each field keeps its shape (a list of lines or a string)."""
-    for cell in nb.get("cells", []):
-        _map_cell(cell, change)
-
-
 def _map_cell(cell, change: Callable[[str], str]) -> None:
+    """Replace, in place, every output of a cell Quarto renders (printed and displayed Markdown and
+    HTML, inline results) by ``change(text)``, keeping each field's shape (a list of lines or a string)."""
     def apply(holder: dict, field: str) -> None:
         if field in holder:
             value = holder[field]
@@ -146,22 +117,15 @@ def _map_cell(cell, change: Callable[[str], str]) -> None:
             apply(expression.get("result", {}).get("data", {}), field)
 
 
-def detach_notebook(nb, salt: str, formats_of: Callable[[dict], list[str]] = lambda cell: list(qmd.FORMATS),
-                    ) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Replace the payloads in every rendered output of an executed notebook, in place (the
-    Markdown cells are the authors' text: nothing to hold apart). Returns token -> payload, and
-    token -> the formats whose page shows it, for the tokens of cells not every format shows
-    (``formats_of(cell)``: a conditional div's content)."""
+def detach_notebook(nb, salt: str, shown_in_html: Callable[[dict], bool] = lambda cell: True) -> dict[str, str]:
+    """Replace the payloads in the rendered outputs of an executed notebook, in place, and return
+    token -> payload. A cell the HTML page does not show (inside a print-only div) keeps its raw
+    HTML: the page then shows every payload held, which the post-render checks."""
     payloads: dict[str, str] = {}
-    shown: dict[str, set[str]] = {}
     for cell in nb.get("cells", []):
-        found: dict[str, str] = {}
-        _map_cell(cell, lambda text: detach_text(text, salt, found))
-        payloads.update(found)
-        for token in found:
-            shown.setdefault(token, set()).update(formats_of(cell))
-    every = set().union(*shown.values()) if shown else set()
-    return payloads, {t: sorted(f) for t, f in shown.items() if f != every}
+        if shown_in_html(cell):
+            _map_cell(cell, lambda text: detach_text(text, salt, payloads))
+    return payloads
 
 
 def attach_text(html: str, payloads: dict[str, str], where: str) -> tuple[str, set[str]]:
@@ -181,8 +145,8 @@ def attach_text(html: str, payloads: dict[str, str], where: str) -> tuple[str, s
         start, end = match.span("token")
         return match.string[match.start():start] + payloads[token] + match.string[end:match.end()]
 
-    for place in PLACES:
-        html = place.pattern.sub(lambda match: back(match, place.keep_around), html)
+    for pattern, keep_around in PLACES:
+        html = pattern.sub(lambda match: back(match, keep_around), html)
     stray = next((t for t in TOKEN.findall(html) if t in payloads), None)  # a token of data text is text
     if stray:
         raise PayloadError(f"{where}: {stray} is left in the page outside a CSV link, chart call or raw-HTML span: "
@@ -190,25 +154,22 @@ def attach_text(html: str, payloads: dict[str, str], where: str) -> tuple[str, s
     return html, used
 
 
-def fill_page(html: str, held: dict[str, str], where: str, expected: set[str] | None = None) -> str:
-    """:func:`attach_text` for a whole page, which must put back every payload it is ``expected``
-    to show (default: all its notebook held): a place Quarto dropped (an HTML comment stripped by
-    a new version, say) would lose a tooltip, a CSV link or a chart without a word."""
+def fill_page(html: str, held: dict[str, str], where: str) -> str:
+    """:func:`attach_text` for a whole page, which must put back every payload its notebook held: a
+    place Quarto dropped (an HTML comment stripped by a new version, say) would lose a tooltip, a
+    CSV link or a chart without a word."""
     page, used = attach_text(html, held, where)
-    lost = sorted((set(held) if expected is None else expected) - used)
+    lost = sorted(set(held) - used)
     if lost:
         raise PayloadError(f"{where}: {len(lost)} of the {len(held)} chart specs, CSV files and raw-HTML spans held apart were "
                            f"not put back (e.g. {lost[0]}): their place is gone from the page Quarto wrote")
     return page
 
 
-def payloads_of(notebook: Path, fmt: str = "html") -> tuple[dict[str, str], set[str]]:
-    """Every token -> payload an executed notebook holds, and the tokens its ``fmt`` page must show
-    (none of either when the notebook is not there)."""
+def payloads_of(notebook: Path) -> dict[str, str]:
+    """Every token -> payload an executed notebook holds (none when it is not there)."""
     try:
         nb = json.loads(notebook.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}, set()
-    meta = nb.get("metadata", {}).get(META, {})
-    held, formats = meta.get(KEY, {}), meta.get(FORMATS_KEY, {})
-    return held, {t for t in held if fmt in formats.get(t, [fmt])}
+        return {}
+    return nb.get("metadata", {}).get(META, {}).get(KEY, {})

@@ -1,7 +1,7 @@
 """The one reader of the project's Markdown: the Quarto sources (includes expanded, code cells with
-their ``#|`` options, inline ``{python}`` expressions, prose) and the Markdown the chapters emit
-(fenced blocks, whose text is literal). The executor builds its notebooks from it, the post-render
-step finds its payloads with it, and the tests read the chapters through it."""
+their ``#|`` options, inline ``{python}`` expressions, prose, conditional divs) and the Markdown the
+chapters emit (fenced blocks, whose text is literal). The executor builds its notebooks from it,
+the payload step skips fenced blocks with it, and the tests read the chapters through it."""
 
 from __future__ import annotations
 
@@ -25,8 +25,7 @@ FENCED = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DO
 
 @dataclass
 class Block:
-    """A code cell (``source`` is its code, ``options`` its ``#|`` lines) or the prose between two
-    code cells; ``file`` and ``line`` say where it starts, includes followed."""
+    """A code cell (with its ``#|`` options) or the prose between two; where it starts, includes followed."""
 
     kind: str  # "code" | "prose"
     source: str
@@ -36,21 +35,9 @@ class Block:
     formats: tuple[str, ...] = FORMATS  # the formats that show it (inside a conditional div: fewer)
 
 
-@dataclass
-class Cell:
-    """What the tests read: a code cell, an inline expression or one line of prose."""
-
-    kind: str  # "code" | "inline" | "prose"
-    source: str
-    file: str
-    line: int
-    options: dict = field(default_factory=dict)
-
-
 def expand_includes(path: Path, seen: tuple[Path, ...] = (), base: Path | None = None) -> list[tuple[str, str, int]]:
-    """(file, text line, line number) for the document with includes expanded in place. As in
-    Quarto, every include's path is relative to the folder of the document being rendered, also
-    inside an included file; the front matter's lines stay as blank lines (line numbers hold)."""
+    """(file, line, number) of the document with includes expanded in place, each include's path
+    relative to the rendered document's folder, as in Quarto; the front matter becomes blank lines."""
     base = base or path.parent
     if path in seen:
         raise ValueError(f"include cycle at {path}")
@@ -114,18 +101,10 @@ def blocks(path: Path) -> list[Block]:
     while i < len(lines):
         file, line, n = lines[i]
         opened, closed = DIV_OPEN.match(line), DIV_CLOSE.match(line)
-        if opened or (closed and len(divs) > 1):
+        if opened or (closed and len(divs) > 1):  # a fence line is a block of its own
             flush()
-            prose_at = (file, n)
-            prose.append(line)
-            flush_at = divs[-1] if opened else divs[-2]
-            if opened:
-                divs.append(shown_in(opened.group(1) or "", divs[-1]))
-            else:
-                divs.pop()
-            out.append(Block("prose", "\n".join(prose), *prose_at, formats=flush_at))
-            prose.clear()
-            prose_at = None
+            out.append(Block("prose", line, file, n, formats=divs[-1] if opened else divs[-2]))
+            divs.append(shown_in(opened.group(1) or "", divs[-1])) if opened else divs.pop()
             i += 1
             continue
         fence = FENCE.match(line)
@@ -153,19 +132,6 @@ def inline_expressions(text: str) -> list[str]:
     return [e.strip() for e in INLINE.findall(text)]
 
 
-def cells(path: Path) -> list[Cell]:
-    """Code cells, inline expressions and prose lines in document order."""
-    out: list[Cell] = []
-    for block in blocks(path):
-        if block.kind == "code":
-            out.append(Cell("code", block.source, block.file, block.line, block.options))
-            continue
-        for offset, line in enumerate(block.source.splitlines()):
-            out += [Cell("inline", e, block.file, block.line + offset) for e in inline_expressions(line)]
-            out.append(Cell("prose", line, block.file, block.line + offset))
-    return out
-
-
 def fenced_chunks(markdown: str) -> list[tuple[str, bool]]:
     """Emitted Markdown cut into its fenced blocks (code or raw, True) and the Markdown between them
     (False), in order: what is inside a fence is literal or raw, never Markdown to rewrite."""
@@ -176,74 +142,9 @@ def fenced_chunks(markdown: str) -> list[tuple[str, bool]]:
     return chunks + [(markdown[at:], False)]
 
 
-def prose_without_code(line: str) -> str:
-    """A prose line with inline expressions, inline code, links' targets and cross-refs removed."""
-    line = INLINE.sub(" ", line)
-    line = re.sub(r"`[^`]*`", " ", line)
-    line = re.sub(r"\]\([^)]*\)", "]", line)
-    line = re.sub(r"[@#][\w-]+", " ", line)
-    line = re.sub(r"\b(19|20)\d\d-[01]\d(-[0-3]\d)?\b", " ", line)  # dates are like years
-    return line
-
-
-# Years (1970-2039) and single digits (chapter numbers, "3대 요인") may be typed; anything else
-# that looks like a figure must come from an inline expression over clean data.
-HAND_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)")
-ALLOWED = re.compile(r"^(19[7-9]\d|20[0-3]\d|\d)$")
-
-
-def hand_typed_numbers(path: Path) -> list[tuple[str, int, str]]:
-    found = []
-    in_comment = False
-    for cell in cells(path):
-        if cell.kind != "prose":
-            continue
-        text = cell.source
-        if "<!--" in text:
-            in_comment = True
-        if in_comment:
-            in_comment = "-->" not in text
-            continue
-        for number in HAND_NUMBER.findall(prose_without_code(text)):
-            if not ALLOWED.match(number):
-                found.append((cell.file, cell.line, number))
-    return found
-
-
-# --------------------------------------------------------------------------- the Quarto configuration
-
 def front_matter(path: Path) -> dict:
     """A document's YAML front matter (empty when it has none)."""
     import yaml  # noqa: PLC0415
 
     m = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
     return (yaml.safe_load(m.group(0).strip().strip("-")) or {}) if m else {}
-
-
-def _merge(base: dict, over: dict) -> dict:
-    """Quarto's merge of configuration layers, as far as this project uses it: mappings merge key
-    by key, anything else in the later layer wins."""
-    out = dict(base)
-    for key, value in over.items():
-        out[key] = _merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
-    return out
-
-
-def document_config(root: Path, document: str = "report/index.qmd") -> dict:
-    """What Quarto renders a document of this project with: the root _quarto.yml, then each
-    _metadata.yml from the project folder down to the document's, then its front matter."""
-    import yaml  # noqa: PLC0415
-
-    doc = root / document
-    layers = [yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}]
-    folder = root
-    for part in Path(document).parent.parts:
-        folder = folder / part
-        meta = folder / "_metadata.yml"
-        if meta.exists():
-            layers.append(yaml.safe_load(meta.read_text(encoding="utf-8")) or {})
-    layers.append(front_matter(doc))
-    config: dict = {}
-    for layer in layers:
-        config = _merge(config, layer)
-    return config
