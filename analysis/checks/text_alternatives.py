@@ -38,6 +38,11 @@ TREND = re.compile(r"(\d[\d,]*(?:\.\d+)?)%?†?(?: \(원문 미확인\))?에서 
 MAX_LISTED = 6
 
 
+def _shown(value: float) -> str:
+    """A drawn value as a message shows it: thousands separators, up to four decimals."""
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
 def _float(text: str) -> float:
     return float(text.replace(",", "").rstrip("%"))
 
@@ -122,7 +127,7 @@ def compare_tables(figure: str, tables: list[dict], marks: list[Mark]) -> list[s
         problems.append(f"{figure}: table value(s) {unmatched[:MAX_LISTED]} are not values the chart draws (data/clean/)")
     if left:
         problems.append(f"{figure}: {len(left)} value(s) the chart draws are in no table cell, e.g. "
-                        f"{[f'{v:,.4g}' for v in left[:MAX_LISTED]]}")
+                        f"{[_shown(v) for v in left[:MAX_LISTED]]}")
     return problems
 
 

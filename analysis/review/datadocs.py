@@ -18,10 +18,13 @@ loads (scripts and styles from the site itself): an inline script or event handl
 do not write would run nowhere, and stops the publication, named.
 
 What the site step can fix for readers of these pages (:func:`accessible`, docs/accessibility.md):
-the pages are marked English (``<html lang="en">``; GX writes no language), and a style sheet of
-our own overrides the colours axe-core finds below WCAG's 4.5:1 (Bootstrap's link and button blue,
-the breadcrumb's grey, GX's orange footer links) and underlines links inside text. What only GX's
-templates or bootstrap-table's scripts could fix is listed by :data:`analysis.checks.accessibility.DATA_DOCS_KNOWN`.
+the pages are marked English (``<html lang="en">``; GX writes no language); the index's tabs become
+a proper tab list (its ``<li>`` wrappers get ``role="presentation"``, so each ``role="tab"`` link
+sits in the ``role="tablist"``); and a style sheet of our own overrides the colours axe-core finds
+below WCAG's 4.5:1 (Bootstrap's link and button blue, the breadcrumb's grey, GX's orange footer
+links) and underlines links inside text. What only bootstrap-table's scripts could fix (they add the
+filter controls and scrolling table bodies when the page opens) is listed by
+:data:`analysis.checks.accessibility.DATA_DOCS_KNOWN`.
 """
 
 from __future__ import annotations
@@ -90,6 +93,8 @@ footer a, footer a:hover { color: #c24000; }
 </style>
 """
 _HTML_TAG = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
+_TABLIST = re.compile(r"(<ul\b[^>]*\brole=\"tablist\"[^>]*>)(.*?)(</ul>)", re.IGNORECASE | re.DOTALL)
+_LIST_ITEM = re.compile(r"<li\b(?![^>]*\brole=)", re.IGNORECASE)
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<(?:script|link)\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s+([a-z:-]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""", re.IGNORECASE)
@@ -169,10 +174,12 @@ def _replace(text: str, url: str, link: str) -> str:
 
 
 def accessible(page: str) -> str:
-    """A GX page as the site publishes it: ``lang="en"`` on <html> (where GX wrote none) and our
-    colour overrides last in <head> (put there once)."""
+    """A GX page as the site publishes it: ``lang="en"`` on <html> (where GX wrote none), the list
+    items of a tab list presentational (a tab's parent is then the tab list), and our colour
+    overrides last in <head> (put there once)."""
     page = _HTML_TAG.sub(lambda m: m.group(0) if re.search(r"\blang\s*=", m.group(1), re.I) else f'<html lang="en"{m.group(1)}>',
                          page, count=1)
+    page = _TABLIST.sub(lambda m: m.group(1) + _LIST_ITEM.sub('<li role="presentation"', m.group(2)) + m.group(3), page)
     if 'data-boston="a11y"' not in page:
         page = _HEAD_END.sub(lambda m: A11Y_STYLE + m.group(0), page, count=1)
     return page
