@@ -142,7 +142,8 @@ def test_the_summary_gives_first_and_last_figures_and_the_direction(alts):
     assert "수치가 없는 해" in alts["fig-jobs"]["description"]  # a gap stays a gap, in words too
     assert "삼각형 점" in alts["fig-jobs"]["description"]  # the shape's meaning, said
     pledges = alts["fig-pledges"]
-    assert "기한 경과, 이행 보고 없음" in pledges["name"] and pledges["tables"][0]["columns"] == ["약속", "상태", "구분", "날짜"]
+    assert "기한 경과, 이행 보고 없음" in pledges["name"]
+    assert pledges["tables"][0]["columns"] == ["약속", "상태", "약속한 날", "기한", "관측"]
 
 
 def _jobs(alts) -> dict:
@@ -191,11 +192,12 @@ def test_no_name_no_description_and_no_table_are_named(alts, tables):
     assert any("in no table beside it" in p for p in problems), problems
 
 
-def test_a_timeline_table_must_hold_a_row_per_mark(alts, tables):
-    alt = copy.deepcopy(alts["fig-timeline"])
-    assert ta.check("fig-timeline", alt, expected("fig-timeline", tables)) == []
-    alt["tables"][0]["rows"].pop()
-    assert any("row(s) for the" in p for p in ta.check("fig-timeline", alt, expected("fig-timeline", tables)))
+def test_a_timeline_table_must_hold_a_date_per_mark(alts, tables):
+    for figure in ("fig-timeline", "fig-pledges"):
+        alt = copy.deepcopy(alts[figure])
+        assert ta.check(figure, alt, expected(figure, tables)) == [], figure
+        alt["tables"][0]["rows"].pop()
+        assert any("date(s) for the" in p for p in ta.check(figure, alt, expected(figure, tables))), figure
 
 
 def test_secondary_and_unconfirmed_figures_read_as_such_in_the_words():

@@ -25,7 +25,10 @@ from collections import Counter
 from analysis.checks.chart_expectations import Mark, Num
 
 YEAR_COLUMNS = ("연도", "회계연도")
-DATE_COLUMNS = ("날짜",)
+# Columns of dates as the sources give them ('2025', '2025-03', '2025-03-26'); 관측 lists
+# observations with their dates ('지연 2024; 새 기한 2027').
+DATE_COLUMNS = ("날짜", "약속한 날", "기한", "관측")
+SOURCE_DATE = re.compile(r"(?<![\d-])(?:19|20)\d\d(?:-[01]\d(?:-[0-3]\d)?)?(?![\d-])")
 DATE = re.compile(r"(?<![\d-])(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?(?![\d-])")
 YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?:–((?:19|20)\d\d))?(?=년| 회계연도)")
 COUNT = re.compile(r"(?<![\d,.])(\d+)(?=\s*(?:건|곳|개))")
@@ -75,6 +78,7 @@ def table_cells(tables: list[dict]) -> dict:
     captions) and the counts their rows allow."""
     values, years, dates, words = [], set(), set(), set()
     counts: set[int] = {len(tables)}
+    dated = 0
     for table in tables:
         columns, rows = list(table["columns"]), [list(r) for r in table["rows"]]
         words.update(columns)
@@ -92,27 +96,29 @@ def table_cells(tables: list[dict]) -> dict:
                 if kind == "year":
                     years.add(int(cell))
                 elif kind == "date":  # as the source gives it: '2025', '2025-03' or a day
-                    dates.add(cell)
-                    words.add(cell)
-                    years.add(int(cell[:4]))
+                    found = SOURCE_DATE.findall(cell)
+                    dated += len(found)
+                    dates.update(found)
+                    words.update([cell, *found])
+                    years.update(int(d[:4]) for d in found)
                 elif i > 0 and VALUE_CELL.match(cell):
                     values.append(cell)
                 else:
                     words.add(cell)
-    return {"values": values, "years": years, "dates": dates, "words": words, "counts": counts}
+    return {"values": values, "years": years, "dates": dates, "words": words, "counts": counts, "dated": dated}
 
 
 def compare_tables(figure: str, tables: list[dict], marks: list[Mark]) -> list[str]:
     """The tables' value cells against the values the figure draws (a multiset, each at the
-    cell's rounding); for a chart of dates only, a row per mark."""
-    cells = table_cells(tables)["values"]
+    cell's rounding); for a chart of dates only, a date in its tables per dated mark."""
+    held = table_cells(tables)
+    cells = held["values"]
     want = drawn_values(marks)
     problems = []
     if not want:
         points = [m for m in marks if m.kind == "symbol"]
-        rows = sum(len(t["rows"]) for t in tables)
-        if rows != len(points):
-            problems.append(f"{figure}: its table has {rows} row(s) for the {len(points)} dated mark(s) the chart draws")
+        if held["dated"] != len(points):
+            problems.append(f"{figure}: its tables hold {held['dated']} date(s) for the {len(points)} dated mark(s) the chart draws")
         return problems
     left = list(want)
     unmatched = []

@@ -269,22 +269,22 @@ def events(rows: pd.DataFrame, *, title: str, categories: list[str], kinds: dict
 
 
 def pledges(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, statuses: list[str], as_of: str) -> ChartText:
-    """The pledges' schedule: how many pledges of each status, and per pledge its promise, its
-    deadline and every dated observation, with the dates as the sources give them (``when``; the
-    chart places a partial date within its year or month) and the pledge's whole text."""
+    """The pledges' schedule: how many pledges of each status, and per pledge (one table row each)
+    its promise, its deadline and every dated observation, with the dates as the sources give them
+    (``when``; the chart places a partial date within its year or month) and the pledge's whole text."""
     counts = [(s, int((spans["status_label"] == s).sum())) for s in statuses if (spans["status_label"] == s).any()]
     key = (f"약속 {len(spans)}건의 일정표(막대는 약속한 날부터 기한까지, 판정 기준일 {as_of}): "
            + ", ".join(f"{status} {n}건" for status, n in counts))
     details, body = [], []
     for _, p in spans.iterrows():
         own = marks[marks["label"] == p["label"]]
-        seen = ", ".join(f"{m['what']} {m['when']}" for _, m in own.iterrows() if m["what"] not in ("약속", "기한"))
-        deadline = p["effective_deadline"] if not pd.isna(p["effective_deadline"]) else "없음"
-        details.append(f"{p['pledge']}: 상태 {p['status_label']}, 약속 {p['when']}, 기한 {deadline}"
-                       + (f", {seen}" if seen else "") + ".")
-        body += [(str(p["pledge"]), str(p["status_label"]), str(m["what"]), str(m["when"])) for _, m in own.iterrows()]
+        promised = "; ".join(str(m["when"]) for _, m in own.iterrows() if m["what"] == "약속")
+        deadline = "; ".join(str(m["when"]) for _, m in own.iterrows() if m["what"] == "기한") or "없음"
+        seen = "; ".join(f"{m['what']} {m['when']}" for _, m in own.iterrows() if m["what"] not in ("약속", "기한"))
+        details.append(f"{p['pledge']}: 상태 {p['status_label']}, 약속 {promised}, 기한 {deadline}" + (f"; {seen}" if seen else "") + ".")
+        body.append((str(p["pledge"]), str(p["status_label"]), promised, deadline, seen or "없음"))
     return ChartText(title, key, " ".join(details),
-                     (Table(f"{title}: 약속별 날짜 (판정 기준일 {as_of})", ("약속", "상태", "구분", "날짜"), tuple(body)),))
+                     (Table(f"{title}: 약속별 날짜 (판정 기준일 {as_of})", ("약속", "상태", "약속한 날", "기한", "관측"), tuple(body)),))
 
 
 def combined(texts: list[ChartText], *, title: str) -> ChartText:
