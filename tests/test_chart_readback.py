@@ -240,7 +240,7 @@ def test_the_sites_chart_pages_are_read_back_against_their_own_data(tmp_path, ex
     site = tmp_path / "site"
     older = [("fig-ma", dict(defects)["fig-ma"])]
     for folder, charts, data in (("report", doubled, None), ("editions/2026-01-01", doubled, "current"),
-                                 ("editions/2025-06-01", older, "current"), ("editions/2025-01-01", doubled, "archived")):
+                                 ("editions/2025-06-01", older, "current"), ("editions/2025-01-01", doubled[::-1], "archived")):
         (site / folder).mkdir(parents=True)
         chart_page(site / folder / "index.html", bundle, charts)
         if data:

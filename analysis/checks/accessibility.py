@@ -73,10 +73,13 @@ AXE_RUN = """async (tags) => {
                               summary: (n.failureSummary || "").replace(/\\s+/g, " ").slice(0, 240)}))}))};
 }"""
 
+# Shown: displayed, in the window's height and whole across its width (a tooltip cut off at the
+# window's edge is not readable).
 VISIBLE = """el => {
   if (!el) return false;
   const s = getComputedStyle(el), r = el.getBoundingClientRect();
-  return s.display !== "none" && s.visibility !== "hidden" && r.width > 1 && r.height > 1 && r.bottom > 0 && r.top < innerHeight;
+  return s.display !== "none" && s.visibility !== "hidden" && r.width > 1 && r.height > 1 && r.bottom > 0 && r.top < innerHeight
+         && r.left >= -1 && r.right <= document.documentElement.clientWidth + 1;
 }"""
 
 FOCUS = """(visible) => {
