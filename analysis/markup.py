@@ -124,9 +124,48 @@ def relative_href(value: str) -> str:
     return text
 
 
-def link(label, url: str, *, relative: bool = False) -> Markup:
-    """A link: an absolute http(s) URL from data, or (``relative``) a page of the site itself."""
-    return Markup(f"[{escape(label)}]({relative_href(url) if relative else href(url)})")
+def link(label, url: str, *, relative: bool = False, lang: str | None = None) -> Markup:
+    """A link: an absolute http(s) URL from data, or (``relative``) a page of the site itself;
+    ``lang`` when its words are in another language than the page's (an English source's title)."""
+    if lang is not None and not _LANGUAGE.match(lang):
+        raise ValueError(f"not a language tag: {lang!r}")
+    attributes = f'{{lang="{lang}"}}' if lang else ""
+    return Markup(f"[{escape(label)}]({relative_href(url) if relative else href(url)}){attributes}")
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
+_HANGUL = re.compile("[\uac00-\ud7a3\u3131-\u318e]")
+_OTHER_SCRIPTS = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")  # kana and CJK ideographs: neither ko nor en
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def in_language(text: Markup, lang: str) -> Markup:
+    """Markdown whose language differs from the page's (an English link on a Korean page): a span
+    with ``lang``, which the HTML keeps (screen readers switch voice) and the PDF ignores."""
+    if not _LANGUAGE.match(lang):
+        raise ValueError(f"not a language tag: {lang!r}")
+    return Markup(f'[{text}]{{lang="{lang}"}}')
+
+
+def language_of(text: str) -> str | None:
+    """'ko' for text from data with Hangul (Korean sentences hold Latin names: "(KERI) 2020"), 'en'
+    for Latin words without Hangul or another Asian script, else None: the sources are Korean or
+    English, and their titles and quotes are marked so a screen reader reads each in its language."""
+    text = str(text)
+    if _HANGUL.search(text):
+        return "ko"
+    if _OTHER_SCRIPTS.search(text):
+        return None
+    return "en" if _LATIN_WORD.search(text) else None
+
+
+def attribute(value) -> str:
+    """Any value as a quoted attribute value of Pandoc's attribute syntax (``{fig-alt=…}``): one
+    line, each backslash and double quote escaped with a backslash, so no data string can end the
+    value, the attribute list or the image it belongs to. (Quarto escapes the same two characters
+    again where it writes the value into Typst's ``image(alt: "…")``.)"""
+    text = one_line(str(value)).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
 
 
 def per_format(html: str, printed: str) -> Markup:

@@ -97,8 +97,11 @@ def test_pledge_names_are_written_whole_above_their_bars_and_no_mark_touches_the
     layers = spec["layer"]
     assert all(layer["encoding"]["y"].get("axis", "absent") is None for layer in layers if "y" in layer["encoding"])
     names = [layer for layer in layers if layer["mark"]["type"] == "text"]
-    assert len(names) == 1 and names[0]["encoding"]["text"]["field"] == "label"
-    assert "labelLimit" not in json.dumps(names[0])
+    # The status is written before the name (colour is never its only cue), cut at the plot's width.
+    assert len(names) == 1 and names[0]["encoding"]["text"]["field"] == "name"
+    assert "labelLimit" not in json.dumps(names[0]) and names[0]["mark"]["limit"] == {"expr": "width"}
+    rows = [r for rows in spec["datasets"].values() for r in rows if "name" in r]
+    assert rows and all(r["name"] == f"{r['status_label']}: {r['label']}" for r in rows)
     domain = layers[0]["encoding"]["x"]["scale"]["domain"]
     for date in [*spans["start"], *spans["end"], *marks["date"]]:
         assert px_from_edges(date, domain) >= charts.MARK_PX / 2, date

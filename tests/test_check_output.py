@@ -192,7 +192,10 @@ def test_one_chart_output_serves_both_formats(tmp_path, monkeypatch):
     from analysis.report import charts
     from analysis.markup import EXECUTING_ENV
 
-    spec = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    from analysis.report.chart_text import ChartText, Table
+
+    text = ChartText("점 하나", "점 그래프: a 1", "a는 1이다.", (Table("점 하나: 데이터", ("계열", "값"), (("a", "1"),)),))
+    spec = charts.with_text(charts.alt.Chart(charts.pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q"), text).to_dict()
     monkeypatch.setenv("BOSTON_REPORT_ROOT", str(tmp_path))
     monkeypatch.delenv("QUARTO_EXECUTE_INFO", raising=False)
     (tmp_path / "report" / "site").mkdir(parents=True)
@@ -204,7 +207,10 @@ def test_one_chart_output_serves_both_formats(tmp_path, monkeypatch):
     md = bundle["text/markdown"]
     assert md.startswith("```{=html}\n<div id=") and "bostonChart(" in md
     image = charts.PNG_REFERENCE.search(md).group(1)
-    assert md.endswith(f'::: {{.content-visible unless-format="html"}}\n![]({image})\n:::\n\n')
+    # The PDF's image carries the chart's text alternative as its alt text; the HTML, beside the chart.
+    assert md.endswith(f'::: {{.content-visible unless-format="html"}}\n![]({image}){{fig-alt="{text.alt}"}}\n:::\n\n')
+    assert '<p id="' in md and "a는 1이다." in md and "<caption>점 하나: 데이터</caption>" in md
+    assert '"usermeta"' not in md and '"description": "점 하나. 점 그래프: a 1."' in md
     assert image.startswith("_charts/") and (tmp_path / "report" / image).read_bytes().startswith(b"\x89PNG")
     monkeypatch.chdir(tmp_path / "report" / "site")  # a page one folder down finds the same file
     assert charts.PNG_REFERENCE.search(charts.html_and_png(spec)["text/markdown"]).group(1) == "../" + image

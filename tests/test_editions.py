@@ -178,7 +178,7 @@ def test_data_strings_stay_text_on_the_pages():
     assert "<script>" not in h.element("td", hostile) and "&lt;script&gt;" in h.element("td", hostile)
     assert h.element("td", h.element("code", "ok")) == "<td><code>ok</code></td>"  # safe HTML passes
     assert h.escape(None) == "—" and h.escape(float("nan")) == "—" and h.escape("") == ""  # missing, not blank
-    assert 'onmouseover="x' not in h.table(["a"], [[hostile]])
+    assert 'onmouseover="x' not in h.table(["a"], [[hostile]], caption=hostile)
     with pytest.raises(ValueError):
         h.link("x", "javascript:alert(1)", relative=True)
     with pytest.raises(ValueError):

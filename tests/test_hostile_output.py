@@ -81,7 +81,7 @@ def test_a_word_longer_than_a_phone_s_line_does_not_widen_the_site_s_own_pages(t
 
     needs_chromium()
     path = tmp_path / "index.html"
-    path.write_text(h.page("판 목록", h.element("main", h.element("h1", "판 " + LONG_WORD), h.element("p", LONG_WORD))),
+    path.write_text(h.page("판 목록", h.element("nav", "…"), [h.element("h1", "판 " + LONG_WORD), h.element("p", LONG_WORD)]),
                     encoding="utf-8")
     seen = co.browse(path, CHROMIUM, 390)
     assert seen["page"] <= seen["viewport"], seen

@@ -66,8 +66,12 @@ def test_html_cite_links_to_the_entry_and_shows_source_printed_figure_and_quote(
     assert "US$4.8bn" in html and "합계" in html
     assert "[2] MassBio (reporting), “Record &lt;b&gt;year&lt;/b&gt;” (2024-01-04)" in html
     assert "[1] 약업신문 (KVCA 인용), “바이오 투자 &#124; 기록” (2020-01)†" in html  # '|' cannot split a table cell
-    assert "원문 표기: $4.8 billion" in html and "&lt;script&gt;" in html and "<script>" not in html
+    assert '원문 표기: <span lang="en">$4.8 billion</span>' in html and "&lt;script&gt;" in html and "<script>" not in html
     assert 'role="tooltip"' in html
+    # Each part in its own language inside the Korean tooltip: a screen reader switches voice.
+    assert '<span class="prov-tip" role="tooltip" id="prov-tip-' in html and 'lang="ko">' in html
+    assert '<span class="prov-src" lang="en">[2] MassBio (reporting)' in html
+    assert '<span class="prov-src" lang="ko">[1] 약업신문' in html
 
 
 def test_a_hostile_figure_text_stays_text_inside_a_table_cell():

@@ -29,8 +29,11 @@ def needs_chromium():
         pytest.skip("Chromium not installed (apt-get install chromium): the browser checks were not run")
 
 
-def html(body: str, head: str = "", title: str = "page") -> str:
-    return f"<!DOCTYPE html><html lang='ko'><head><meta charset='utf-8'><title>{title}</title>{head}</head><body>{body}</body></html>"
+def html(body: str, head: str = "", title: str = "page", lang: str = "ko") -> str:
+    """A page as the site's pages are made: its language, a skip link first, a heading, the body in <main>."""
+    skip = "본문으로 건너뛰기" if lang == "ko" else "Skip to the content"
+    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
+            f"<body><a href='#main'>{skip}</a><main id='main'><h1>{title}</h1>{body}</main></body></html>")
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -71,16 +74,17 @@ def site(tmp_path: Path, clean: Path) -> Path:
         f'<a href="{pages.ENGLISH}">English</a> <a href="https://github.com/OWNER/REPO">source</a> '
         '<a href="mailto:someone@example.org">mail</a> <a href="#top">위로</a></p>'
         f'<img alt="" src="data:image/png;base64,{PIXEL}">'))
-    write(s / pages.ENGLISH, html(f'<a href="{pages.LANDING}">한국어</a> <a href="{pages.REPORT}#sec-claims">claims</a>'))
+    write(s / pages.ENGLISH, html(f'<a href="{pages.LANDING}" lang="ko">한국어</a> <a href="{pages.REPORT}#sec-claims">claims</a>',
+                                  lang="en"))
     write(s / pages.REPORT, html('<h2 id="sec-claims">주장</h2><p><a name="old-anchor"></a><a href="#sec-claims">here</a> '
                                  '<a href="../index.html">home</a></p><script>document.body.dataset.ok = "1";</script>'))
     write(s / pages.PDF, PDF)
     data_zip(s / pages.DATA_ZIP, clean)
     write(s / "data-docs" / "static" / "style.css", "body { color: #222 }")
     write(s / pages.DATA_DOCS, html('<a href="validations/run.html#results">run</a> <a href="../index.html">home</a>',
-                                    head='<link rel="stylesheet" href="static/style.css">'))
+                                    head='<link rel="stylesheet" href="static/style.css">', lang="en"))
     write(s / "data-docs" / "validations" / "run.html", html('<div id="results">ok</div><a href="../index.html">back</a>',
-                                                              head='<link rel="stylesheet" href="../static/style.css">'))
+                                                              head='<link rel="stylesheet" href="../static/style.css">', lang="en"))
     archive = s / "editions"
     edition = archive / "2026-12-03"
     write(edition / editions.REPORT, html('<a href="../index.html">판 목록</a>'))
@@ -453,3 +457,26 @@ def test_the_check_waits_for_no_site_run_but_refuses_to_read_one_being_written(s
             mp.setattr(netguard, "run_isolated", lambda args: None)  # in this process, so that it meets the lock
             status = sitecheck.main(site.parent, site)
     assert status == 1 and "`boston-report site` is writing site/" in capfd.readouterr().err
+
+
+# --------------------------------------------------------------------------- accessibility
+
+@pytest.mark.slow
+def test_accessibility_findings_fail_our_pages_and_are_listed_for_gx_s_and_archived_ones(site, clean):
+    """Every page audited as served: a violation on a page of ours fails, named; on the Data Docs
+    (GX's pages) a known finding is a note and any other fails; an archived edition is a note."""
+    from analysis.checks.accessibility import axe_script
+
+    needs_chromium()
+    image = f"<img src='data:image/png;base64,{PIXEL}'>"
+    write(site / pages.ENGLISH, html(image, lang="en"))
+    write(site / "data-docs" / "validations" / "run.html", html(image, lang="en"))
+    write(site / pages.DATA_DOCS, html("<input type='text'>", lang="en"))
+    write(site / "editions" / "2026-12-03" / editions.REPORT, html(image))
+    names = [pages.ENGLISH, pages.DATA_DOCS, "data-docs/validations/run.html", "editions/2026-12-03/index.html"]
+    f = sitecheck.check_accessibility(site, names, CHROMIUM, str(axe_script()), clean)
+    rules = sorted({(p.split(" at ")[0], p.split(": axe ")[1].split(" ")[0]) for p in f.problems if ": axe " in p})
+    assert rules == [("data-docs/validations/run.html", "image-alt"), ("en.html", "image-alt")], f.problems
+    assert len(f.problems) == 4, "\n".join(f.problems)  # each at both widths
+    assert any(n.startswith("data-docs/index.html at 1280 px: axe label (critical)") for n in f.notes), f.notes
+    assert any(n.startswith("archived, never rewritten: editions/2026-12-03/index.html at 1280 px: axe image-alt") for n in f.notes)

@@ -10,6 +10,11 @@ loopback up, so nothing can leave the machine even through a path the other two 
 
 A phone is a viewport 390 CSS px wide (Playwright emulates it; a headless window cannot be made
 narrower than 500 px).
+
+With ``axe`` (the path of axe-core's script) each page is also audited for accessibility once its
+charts are drawn (:func:`analysis.checks.accessibility.audit`: axe-core's WCAG 2.1 A/AA rules, the
+probe's reading and the keyboard walk); the page's own content security policy is set aside for
+that, so that the script can be injected into pages that allow no other script (the Data Docs).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ class Reading:
     charts: list[dict]
     blocked: list[str]
     errors: list[str]
+    audit: dict | None = None
 
 
 def find_chromium() -> str | None:
@@ -63,12 +69,15 @@ def _allowed(url: str, site: str | None) -> bool:
     return url.startswith(("file:", "data:", "blob:", "about:")) or bool(site and url.startswith(site))
 
 
-def read_pages(urls: list[str], widths: tuple[int, ...] = WIDTHS, *, chromium: str, site: str | None = None) -> list[Reading]:
-    """Open every page at every width in one browser and read back its charts (in this process)."""
+def read_pages(urls: list[str], widths: tuple[int, ...] = WIDTHS, *, chromium: str, site: str | None = None,
+               axe: str | None = None) -> list[Reading]:
+    """Open every page at every width in one browser and read back its charts (in this process);
+    with ``axe``, audit each for accessibility too."""
     from playwright.sync_api import Error as PlaywrightError  # noqa: PLC0415
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     reader = READER.read_text(encoding="utf-8")
+    axe_js = Path(axe).read_text(encoding="utf-8") if axe else None
     out: list[Reading] = []
     with sync_playwright() as p:
         try:
@@ -78,16 +87,16 @@ def read_pages(urls: list[str], widths: tuple[int, ...] = WIDTHS, *, chromium: s
         try:
             for url in urls:
                 for width in widths:
-                    out.append(_read(browser, url, width, reader, site))
+                    out.append(_read(browser, url, width, reader, site, axe_js))
         finally:
             browser.close()
     return out
 
 
-def _read(browser, url: str, width: int, reader: str, site: str | None) -> Reading:
+def _read(browser, url: str, width: int, reader: str, site: str | None, axe_js: str | None = None) -> Reading:
     from playwright.sync_api import Error as PlaywrightError  # noqa: PLC0415
 
-    context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
+    context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block", bypass_csp=bool(axe_js))
     blocked: list[str] = []
     errors: list[str] = []
 
@@ -107,11 +116,16 @@ def _read(browser, url: str, width: int, reader: str, site: str | None) -> Readi
         page.wait_for_function(CHARTS_SETTLED, timeout=CHART_TIMEOUT_MS)
         page.add_script_tag(content=reader)
         charts = page.evaluate("bostonReadCharts()")
+        found = None
+        if axe_js is not None:
+            from analysis.checks.accessibility import audit  # noqa: PLC0415
+
+            found = audit(page, axe_js, keyboard=True)
     except PlaywrightError as exc:
         raise BrowserError(f"{url} at {width} px: {str(exc).splitlines()[0]}") from None
     finally:
         context.close()
-    return Reading(url, width, charts, blocked, errors)
+    return Reading(url, width, charts, blocked, errors, found)
 
 
 # --------------------------------------------------------------------------- in a namespace of its own
@@ -127,10 +141,10 @@ def isolated() -> list[str]:
     return ["unshare", "-rn", "sh", "-c", 'ip link set lo up 2>/dev/null || true; exec "$0" "$@"']
 
 
-def read_pages_isolated(urls: list[str], widths: tuple[int, ...] = WIDTHS, *, chromium: str) -> list[Reading]:
+def read_pages_isolated(urls: list[str], widths: tuple[int, ...] = WIDTHS, *, chromium: str, axe: str | None = None) -> list[Reading]:
     """:func:`read_pages` in a child process, in a network namespace of its own where possible (the
     pages are files: loopback is all they could need)."""
-    job = json.dumps({"urls": urls, "widths": list(widths), "chromium": chromium})
+    job = json.dumps({"urls": urls, "widths": list(widths), "chromium": chromium, "axe": axe})
     cmd = [*isolated(), sys.executable, "-m", "analysis.checks.browser"]
     run = subprocess.run(cmd, input=job, capture_output=True, text=True, timeout=900)
     if run.returncode != 0:
@@ -141,7 +155,7 @@ def read_pages_isolated(urls: list[str], widths: tuple[int, ...] = WIDTHS, *, ch
 def main() -> int:
     job = json.loads(sys.stdin.read())
     try:
-        readings = read_pages(job["urls"], tuple(job["widths"]), chromium=job["chromium"], site=job.get("site"))
+        readings = read_pages(job["urls"], tuple(job["widths"]), chromium=job["chromium"], site=job.get("site"), axe=job.get("axe"))
     except BrowserError as exc:
         print(f"browser: {exc}", file=sys.stderr)
         return 1

@@ -313,15 +313,15 @@ OBSERVATION = {"started": "착수", "delayed": "지연", "scaled_down": "축소"
 
 def fig_pledges(t: Tables) -> list[Mark]:
     """Per pledge (not the state visit's announcements): a span from the promise to its moved
-    deadline (or to the status date, when there is none) in its status colour, its name written
-    over it, the promise, deadlines and every observation as points on it; and one rule at the
-    status date."""
+    deadline (or to the status date, when there is none) in its status colour, its status and name
+    written over it ('지연·축소: K-바이오 랩허브…': the status in words, not only in colour), the
+    promise, deadlines and every observation as points on it; and one rule at the status date."""
     pledges, status = t["pledges"], t["pledge_status"]
     out = []
     as_of = str(pledges["status_as_of"].iloc[0])
     for _, p in pledges[pledges["kind"] == "pledge"].iterrows():
         row = Cat(str(p["pledge"]))
-        out.append(Mark("text", None, row, text=str(p["pledge"])))
+        out.append(Mark("text", None, row, text=f"{p['status_label']}: {p['pledge']}"))
         end = as_of if pd.isna(p["effective_deadline"]) else _partial_end(str(p["effective_deadline"]))
         out.append(Mark("rule", Num(_ms(_partial_start(p["date"])), _ms(end)), row, str(p["status_label"])))
         out.append(Mark("symbol", Num(_ms(_partial_start(p["date"])), _ms(_partial_start(p["date"]))), row, None, "약속"))

@@ -14,6 +14,12 @@ Policy that reports any attempt to load something from outside the file, every c
 and the page logs no JavaScript error. On the report and the site's pages beside it, figures that
 are compared, combined or nested share their period and definition or the text names them
 (:mod:`analysis.checks.pairing`).
+
+Accessibility: the report and the site's pages beside it pass axe-core's WCAG 2.1 A/AA rules at
+desktop and phone width, with what axe cannot see checked too (:mod:`analysis.checks.accessibility`),
+and every chart's text alternative says what ``data/clean/`` says it draws; the PDF is tagged,
+declares PDF/UA-1, its language and title, and gives every Figure alt text, the chart's own
+(:mod:`analysis.checks.pdf_access`).
 """
 
 from __future__ import annotations
@@ -349,6 +355,7 @@ def expected_from_project(root: Path) -> dict:
     margin = document_config(root)["format"]["typst"]["margin"]
     blocks = qmd.blocks(root / "report" / "index.qmd")
     return {
+        "root": root,
         "claim_ids": sorted(load("claims", root)["claim_id"]),
         "source_ids": sorted(load("sources", root)["source_id"]),
         "charts": sum(1 for b in blocks if b.kind == "code" and b.options.get("label", "").startswith("fig-")),
@@ -368,11 +375,15 @@ def run_checks(html: Path | None, pdf: Path | None, expected: dict, chromium: st
 
         f.extend(check_html(html, charts=expected["charts"], chromium=chromium))
         f.extend(pairing.check_rendered(html))
+        f.extend(check_chart_colours(html))
     if pdf is not None and pdf.exists():
+        from analysis.checks.pdf_access import check_pdf_access  # noqa: PLC0415
+
         f.extend(check_pdf(pdf, claim_ids=expected["claim_ids"], source_ids=expected["source_ids"], charts=expected["charts"],
                            margin_x=expected["margin_x"], margin_y=expected["margin_y"]))
+        f.extend(check_pdf_access(pdf, html if html is not None and html.exists() else None))
     if html is not None and html.exists() and chromium is not None:
-        f.extend(check_charts_drawn(html, expected["clean"], chromium))
+        f.extend(check_in_browser(html, expected["clean"], chromium, expected.get("root")))
     if html is not None and html.exists() and pdf is not None and pdf.exists():
         from analysis.checks.pdf_charts import check_pdf_charts  # noqa: PLC0415
 
@@ -383,21 +394,53 @@ def run_checks(html: Path | None, pdf: Path | None, expected: dict, chromium: st
     return f
 
 
-def check_charts_drawn(html: Path, clean: Path, chromium: str) -> Findings:
-    """Every chart of the report, at desktop and phone width, read back from the browser and
-    compared with the clean tables (analysis/checks/charts.py)."""
+def check_chart_colours(html: Path) -> Findings:
+    """Every colour each chart of the page draws a mark in, against the white page and, for bars
+    that touch, against each other (analysis/checks/contrast.py): the same specs make the PDF's PNGs."""
+    from analysis.checks.contrast import spec_problems  # noqa: PLC0415
+    from analysis.checks.pdf_charts import html_charts  # noqa: PLC0415
+
+    f = Findings()
+    charts = html_charts(html.read_text(encoding="utf-8"))
+    for figure, spec in charts:
+        f.problems += [f"{html.name}: {p}" for p in spec_problems(spec, figure)]
+    f.notes.append(f"{html.name}: the colours of {len(charts)} chart(s) measured against the page (3:1 for marks, 4.5:1 for text)")
+    return f
+
+
+# The language of each page rendered with the report; every other page is Korean.
+PAGE_LANG = {"site/en.html": "en"}
+
+
+def check_in_browser(html: Path, clean: Path, chromium: str, root: Path | None = None) -> Findings:
+    """The report and the site's pages rendered with it, at desktop and phone width, in the browser:
+    every chart of the report read back and compared with the clean tables (analysis/checks/charts.py),
+    and every page audited for accessibility (analysis/checks/accessibility.py)."""
+    from analysis.checks.accessibility import AccessibilityError, axe_script, check_audit  # noqa: PLC0415
     from analysis.checks.browser import BrowserError, read_pages_isolated  # noqa: PLC0415
-    from analysis.checks.chart_expectations import FIGURES  # noqa: PLC0415
+    from analysis.checks.chart_expectations import FIGURES, Tables  # noqa: PLC0415
     from analysis.checks.charts import check_reading  # noqa: PLC0415
+    from analysis.checks.text import pages_beside  # noqa: PLC0415
 
     f = Findings()
     try:
-        readings = read_pages_isolated([html.resolve().as_uri()], chromium=chromium)
+        axe = str(axe_script(root))
+    except AccessibilityError as exc:
+        f.problems.append(f"{html.name}: the pages were not audited for accessibility: {exc}")
+        axe = None
+    pages = {p.resolve().as_uri(): p.relative_to(html.parent).as_posix() for p in pages_beside(html)}
+    try:
+        readings = read_pages_isolated(list(pages), chromium=chromium, axe=axe)
     except BrowserError as exc:
-        f.problems.append(f"{html.name}: the charts could not be read back: {exc}")
+        f.problems.append(f"{html.name}: the pages could not be read in the browser: {exc}")
         return f
+    tables = Tables(clean)
     for reading in readings:
-        f.extend(check_reading(reading, clean, name=html.name, required=tuple(FIGURES)))
+        name = pages[reading.page]
+        if name == html.name:
+            f.extend(check_reading(reading, clean, name=html.name, required=tuple(FIGURES)))
+        if reading.audit is not None:
+            f.extend(check_audit(name, reading.width, reading.audit, lang=PAGE_LANG.get(name, "ko"), tables=tables, keyboard=True))
     return f
 
 

@@ -20,6 +20,11 @@ only (anything outside it is a 404, as another repository's site would be) and r
 - the downloads: every linked .pdf, .zip and .json answers 200 with a body of its kind; the data
   zip holds exactly data/clean/ (byte for byte) and its README under ``boston-report-data/``, and
   each edition's zip is a zip with a README.
+- accessibility: every page, served the same way (without the probe), at desktop and phone width,
+  through :mod:`analysis.checks.accessibility` (axe-core's WCAG 2.1 A/AA rules, the keyboard, the
+  page's structure and language, the charts' text alternatives against ``data/clean/``). The
+  Data Docs are GX's pages: what axe finds there that the list of known findings names is a note.
+  An archived edition's report is never rewritten: what is found there is a note too.
 
 The layout checked is :mod:`analysis.review.pages`'s and :mod:`analysis.review.editions`'s.
 """
@@ -496,7 +501,60 @@ def check_size(site: Path, limit: int = PAGES_LIMIT) -> Findings:
     return f
 
 
-def check_site(site: Path, clean: Path, chromium: str | None, prefix: str = PREFIX) -> Findings:
+# --------------------------------------------------------------------------- accessibility
+
+DATA_DOCS_FOLDER = posixpath.dirname(pages.DATA_DOCS) + "/"
+ARCHIVE_FOLDER = posixpath.dirname(pages.EDITIONS) + "/"
+PAGE_LANG = {pages.ENGLISH: "en"}  # every other page of ours is Korean; the Data Docs are English
+
+
+def page_kind(site: Path, name: str) -> str:
+    """'ours', 'data-docs', 'archived' (an edition's report, never rewritten) or 'same' (an
+    edition's report that is the report itself, byte for byte: audited once, as the report)."""
+    if name.startswith(DATA_DOCS_FOLDER):
+        return "data-docs"
+    parts = name.split("/")
+    if name.startswith(ARCHIVE_FOLDER) and len(parts) == 3 and parts[2] == editions.REPORT:
+        report = site / pages.REPORT
+        return "same" if report.is_file() and report.read_bytes() == (site / name).read_bytes() else "archived"
+    return "ours"
+
+
+def check_accessibility(site: Path, names: list[str], chromium: str, axe: str, clean: Path, prefix: str = PREFIX) -> Findings:
+    """Every page of the site audited in the browser, as served (see the module's docstring)."""
+    from analysis.checks.accessibility import DATA_DOCS_KNOWN, check_audit  # noqa: PLC0415
+    from analysis.checks.browser import BrowserError, read_pages  # noqa: PLC0415
+    from analysis.checks.chart_expectations import Tables  # noqa: PLC0415
+
+    f = Findings()
+    kinds = {name: page_kind(site, name) for name in names}
+    audited = [n for n in names if kinds[n] != "same"]
+    started = time.monotonic()
+    with SiteServer(site, prefix, probed=False) as server:
+        urls = {server.url(n): n for n in audited}
+        try:
+            readings = read_pages(list(urls), chromium=chromium, site=server.base, axe=axe)
+        except BrowserError as exc:
+            f.problems.append(f"accessibility: the pages could not be audited: {exc}")
+            return f
+    tables = Tables(clean)
+    for reading in readings:
+        name = urls[reading.page]
+        kind = kinds[name]
+        if kind == "data-docs":
+            f.extend(check_audit(name, reading.width, reading.audit, lang="en", known=DATA_DOCS_KNOWN))
+        elif kind == "archived":
+            past = check_audit(name, reading.width, reading.audit, lang="ko", tables=None)
+            f.notes += past.notes + [f"archived, never rewritten: {p}" for p in past.problems]
+        else:
+            f.extend(check_audit(name, reading.width, reading.audit, lang=PAGE_LANG.get(name, "ko"), tables=tables))
+    same = [n for n in names if kinds[n] == "same"]
+    f.notes.append(f"accessibility: {len(audited)} page(s) audited at {len(readings) // max(len(audited), 1)} width(s) in "
+                   f"{time.monotonic() - started:.1f} s" + (f"; {', '.join(same)} is the report itself, byte for byte" if same else ""))
+    return f
+
+
+def check_site(site: Path, clean: Path, chromium: str | None, prefix: str = PREFIX, axe: str | None = None) -> Findings:
     f = Findings()
     f.extend(check_files(site))
     f.extend(check_layout(site))
@@ -521,6 +579,10 @@ def check_site(site: Path, clean: Path, chromium: str | None, prefix: str = PREF
         from analysis.checks.site_charts import check_site_charts  # noqa: PLC0415
 
         f.extend(check_site_charts(site, clean, chromium))
+        if axe is None:
+            f.problems.append("accessibility: axe-core is not installed (`make axe-core`): the pages were not audited")
+        else:
+            f.extend(check_accessibility(site, static.pages, chromium, axe, clean, prefix))
     return f
 
 
@@ -550,9 +612,15 @@ def main(root: Path, site: Path | None = None) -> int:
         code = netguard.run_isolated(["--root", str(root), "check-site", "--site", str(site)])
         if code is not None:
             return code
+    from analysis.checks.accessibility import AccessibilityError, axe_script  # noqa: PLC0415
+
+    try:
+        axe = str(axe_script(root))
+    except AccessibilityError:
+        axe = None
     try:
         with folders.folder_lock(site, COMMAND, shared=True):  # not while `site` replaces it
-            return print_findings("sitecheck", check_site(site, root / "data" / "clean", find_chromium()))
+            return print_findings("sitecheck", check_site(site, root / "data" / "clean", find_chromium(), axe=axe))
     except folders.PublishError as exc:
         print(f"sitecheck: FAIL {exc}", file=sys.stderr)
         return 1

@@ -2,10 +2,12 @@
 
 Every page of ``_site/`` that draws charts is opened (as the file it is, in a browser with no
 network) at desktop and phone width, and each chart is compared with the data it was drawn from:
-the report and the current edition with ``data/clean/``; an archived edition with the data zip
-published beside it (``editions/<id>/boston-report-data.zip``). An archived edition is never
-rewritten, so what its charts draw against today's declarations of the figures is reported as a
-note, not a failure; the current edition and the report must be exact.
+the report and the current edition (the report's copy in the archive, byte for byte) with
+``data/clean/``; an archived edition with the data zip published beside it
+(``editions/<id>/boston-report-data.zip``). An archived edition is never rewritten, so what its
+charts draw against today's declarations of the figures is reported as a note, not a failure —
+also when its data are today's: it was drawn by the chart code of its day. The current edition and
+the report must be exact.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from analysis.checks.browser import BrowserError, read_pages_isolated
 from analysis.checks.chart_expectations import FIGURES
 from analysis.checks.charts import check_reading
 from analysis.checks.findings import Findings
+from analysis.review import pages as site_pages
 
 EDITION_ZIP = "boston-report-data.zip"
 
@@ -27,11 +30,10 @@ def chart_pages(site: Path) -> list[Path]:
     return [p for p in sorted(site.rglob("*.html")) if "bostonChart(" in p.read_text(encoding="utf-8", errors="replace")]
 
 
-def _same_data(archive: Path, clean: Path) -> bool:
-    """Whether an edition's data zip holds exactly the files of ``clean`` (the current edition)."""
-    with zipfile.ZipFile(archive) as z:
-        held = {Path(n).name: z.read(n) for n in z.namelist() if n.endswith(".csv")}
-    return held == {p.name: p.read_bytes() for p in clean.glob("*.csv")}
+def _is_current(page: Path, site: Path) -> bool:
+    """Whether an edition's page is the report itself (the current edition's copy, byte for byte)."""
+    report = site / site_pages.REPORT
+    return report.is_file() and report.read_bytes() == page.read_bytes()
 
 
 def _unpack(archive: Path, into: Path) -> Path:
@@ -61,7 +63,7 @@ def check_site_charts(site: Path, clean: Path, chromium: str) -> Findings:
             page = by_page[reading.page]
             name = page.relative_to(site).as_posix()
             archive = page.with_name(EDITION_ZIP)
-            if not archive.is_file() or _same_data(archive, clean):
+            if not archive.is_file() or _is_current(page, site):
                 f.extend(check_reading(reading, clean, name=name, required=tuple(FIGURES)))
                 continue
             own = Path(tmp) / page.parent.name

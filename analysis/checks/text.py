@@ -175,7 +175,8 @@ window.addEventListener("load", () => {
       const s = getComputedStyle(td), size = parseFloat(s.fontSize);
       const inner = td.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
       const text = td.textContent.replace(/\s+/g, "");
-      if (td.clientWidth && HANGUL.test(text) && text.length > 5 && inner < 5 * size) {
+      // More than five Hangul letters in a cell narrower than five characters (figures are narrow).
+      if (td.clientWidth && (text.match(/[\uac00-\ud7a3]/g) || []).length > 5 && inner < 5 * size) {
         out.push({where: where(td), text: text.slice(0, 20), width: Math.round(inner), chars: +(inner / size).toFixed(1)});
       }
     });
@@ -205,13 +206,18 @@ window.addEventListener("load", () => {
     const pending = Array.from(document.querySelectorAll(".boston-chart"))
       .filter(c => !["done", "failed"].includes(c.getAttribute("data-boston-fit")));
     if (pending.length && Date.now() - started < 30000) return setTimeout(report, 250);
-    document.fonts.ready.then(() => {
+    // Text a reader opens (a chart's description and data tables, a <details>) is measured open:
+    // opened, the page lays its tables out again (reading.html), then it is read.
+    const closed = Array.from(document.querySelectorAll("details:not([open])"));
+    closed.forEach(d => { d.open = true; });
+    document.fonts.ready.then(() => setTimeout(() => {
       const seen = JSON.stringify({viewport: window.innerWidth, page: document.documentElement.scrollWidth,
                                    breaks: koreanBreaks(), narrow: narrowCells(),
-                                   sideways: sideways(), fonts: fonts(), lang: document.documentElement.lang});
+                                   sideways: sideways(), fonts: fonts(), lang: document.documentElement.lang,
+                                   opened: closed.length});
       document.documentElement.setAttribute("data-boston-check", seen);
       if (window.parent !== window) window.parent.postMessage(seen, "*");
-    });
+    }, closed.length ? 400 : 0));
   };
   setTimeout(report, 500);
 });

@@ -7,10 +7,18 @@
 - The HTML output calls a global ``bostonChart`` (``chart-fit.js``: ``vegaEmbed``, then the chart
   narrowed until it fits its column, e.g. on a phone) that the report loads once, with Vega, from a
   local bundle (``analysis.render.vegabundle``); no chart carries its own copy and nothing is fetched from a CDN.
+- Every chart has a text alternative computed from the rows it draws (:mod:`analysis.report.chart_text`):
+  its summary is the chart's accessible name (the spec's ``description``) and begins the PDF image's
+  alt text; its longer description and its data, as tables, sit beside the chart in the HTML (a
+  ``<details>``, the description also the chart's ``aria-describedby``). The drawing itself is one
+  named image to assistive technology (``aria: false`` on marks, axes, legends and titles), and
+  every colour a mark is drawn in stands out from the white page by 3:1 or more, bars side by side
+  parted by a white edge (checked by :mod:`analysis.checks.contrast`).
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import os
@@ -21,14 +29,17 @@ import altair as alt
 import pandas as pd
 
 from analysis.paths import CHART_IMAGES
-from analysis.report import evidence
+from analysis.report import chart_text, evidence
 from analysis.report import provenance as prov
-from analysis.markup import per_format_block, script_json
+from analysis.report.chart_text import ChartText
+from analysis.markup import attribute, language_of, per_format_block, script_json
 from analysis.markup import rendering
 
 FONT = "Noto Sans CJK KR"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
-COLORS = {"MA": "#A41034", "Boston": "#A41034", "KR": "#0F4C81", "US": "#8C8C8C", "other": "#BDBDBD"}
+# Every colour a mark is drawn in has a contrast of 3:1 or more against the white page (WCAG 1.4.11).
+COLORS = {"MA": "#A41034", "Boston": "#A41034", "KR": "#0F4C81", "US": "#8C8C8C", "other": "#949494"}
+BACKGROUND = "#ffffff"
 WIDTH = 600
 HEIGHT = 320
 # PNG for Typst: Typst sizes an image by its pixel density. vl-convert writes width*scale*ppi/72 pixels
@@ -46,10 +57,14 @@ def house_theme() -> dict:
         "config": {
             "font": FONT,
             "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": HEIGHT},
-            "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
+            # aria: false on every part: the chart is one image to assistive technology, named by its
+            # description (the text alternative); the data are in the table beside it.
+            "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555",
+                      "aria": False},
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 12, "grid": True,
-                     "gridColor": "#eee", "domainColor": "#888"},
-            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "orient": "top"},
+                     "gridColor": "#eee", "domainColor": "#767676", "aria": False},
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "orient": "top", "aria": False},
+            "mark": {"aria": False},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 60, "filled": True},
             "locale": {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]}},
@@ -125,30 +140,99 @@ def chart_image(spec: dict) -> str:
     return Path(os.path.relpath(target, Path.cwd())).as_posix()
 
 
-def chart_html(spec: dict, element_id: str | None = None) -> str:
-    """A div and a call to the page's one shared ``bostonChart`` (see :func:`analysis.render.vegabundle.vega_bundle_script`)."""
+TEXT_KEY = "text"  # usermeta.boston.text: a chart's text alternative, from its builder to the renderer
+
+
+def with_text(chart, text: ChartText):
+    """The chart with its text alternative: the summary as its ``description`` (Vega makes it the
+    chart's accessible name) and the whole text in ``usermeta``, which the renderer takes out."""
+    meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    meta = {**meta, "boston": {**meta.get("boston", {}), TEXT_KEY: text.as_json()}}
+    return chart.properties(description=text.summary, usermeta=meta)
+
+
+def text_of(chart) -> ChartText | None:
+    meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    found = meta.get("boston", {}).get(TEXT_KEY)
+    return ChartText.from_json(found) if found else None
+
+
+def take_text(spec: dict) -> tuple[dict, ChartText | None]:
+    """The spec without its text alternative's words (they go beside the chart, not into the
+    browser's copy of the spec or the PNG), and the text alternative, if the chart has one."""
+    meta = spec.get("usermeta") or {}
+    found = (meta.get("boston") or {}).get(TEXT_KEY)
+    if found is None:
+        return spec, None
+    boston = {k: v for k, v in meta["boston"].items() if k != TEXT_KEY}
+    rest = {k: v for k, v in meta.items() if k != "boston"} | ({"boston": boston} if boston else {})
+    out = {k: v for k, v in spec.items() if k != "usermeta"} | ({"usermeta": rest} if rest else {})
+    return out, ChartText.from_json(found)
+
+
+def _cell(tag: str, value: str, scope: str | None = None) -> str:
+    """One cell, escaped; an English name (a Boston hospital) marked so in the Korean page."""
+    attributes = (f' scope="{scope}"' if scope else "") + (' lang="en"' if language_of(value) == "en" else "")
+    return f"<{tag}{attributes}>{html.escape(value)}</{tag}>"
+
+
+def _table_html(table: chart_text.Table) -> str:
+    """A table a screen reader can browse: its caption, a header cell per column (scope col) and the
+    first cell of every row as the row's header (scope row). Every string is escaped. Quarto is told
+    to leave it as it is (it would otherwise parse and re-style every raw HTML table)."""
+    head = "".join(_cell("th", c, "col") for c in table.columns)
+    rows = "".join("<tr>" + "".join(_cell("th", v, "row") if i == 0 else _cell("td", v) for i, v in enumerate(row)) + "</tr>"
+                   for row in table.rows)
+    return (f'<table class="chart-table" data-quarto-disable-processing="true"><caption>{html.escape(table.caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def chart_html(spec: dict, element_id: str | None = None, text: ChartText | None = None) -> str:
+    """A div and a call to the page's one shared ``bostonChart`` (see :func:`analysis.render.vegabundle.vega_bundle_script`);
+    with a text alternative, the description and the data tables beside it, in a ``<details>``.
+    The div is described by the description (``aria-describedby``; Vega names it with the
+    spec's ``description``)."""
     element_id = element_id or f"boston-vis-{next(_ids)}"
     payload = script_json(spec)  # data strings inside a <script>: see markup.script_json
+    described = f' aria-describedby="{element_id}-desc"' if text else ""
+    beside = ""
+    if text is not None:
+        tables = "".join(_table_html(table) for table in text.tables)
+        beside = (f'\n<details class="chart-data"><summary>그래프 설명과 데이터 표</summary>'
+                  f'<p id="{element_id}-desc" class="chart-desc">{html.escape(text.details)}</p>{tables}</details>')
     return (
-        f'<div id="{element_id}" class="boston-chart"></div>\n'
+        f'<div id="{element_id}" class="boston-chart"{described}></div>\n'
         f'<script type="text/javascript">bostonChart("#{element_id}", {payload}, '
-        '{"actions": false, "renderer": "svg"}).catch(console.error);</script>'
+        '{"actions": false, "renderer": "svg"}).catch(console.error);</script>' + beside
     )
+
+
+class MissingText(ValueError):
+    """A chart about to be rendered without a text alternative."""
 
 
 def html_and_png(spec: dict, **_metadata) -> dict[str, object]:
     """Altair renderer. In a render, one Markdown output serves every format: a raw-HTML block
-    (the interactive chart; other formats drop raw HTML) and the PNG image, shown only outside
-    HTML. Not a ``text/html`` output: Quarto treats any ``text/html`` output as a "JavaScript
-    widget" and adds RequireJS and jQuery from a CDN plus a ``define('jquery')`` call that fails
-    without them. Outside a render (Jupyter) the chart is HTML and PNG, as a notebook shows it."""
+    (the interactive chart and its text alternative; other formats drop raw HTML) and the PNG image
+    with the text alternative as its alt text, shown only outside HTML (Quarto passes ``fig-alt``
+    to Typst's ``image(alt:)``; a figure cell's own ``fig-alt`` does not reach a Markdown output).
+    A chart without a text alternative is refused in a render. Not a ``text/html`` output: Quarto
+    treats any ``text/html`` output as a "JavaScript widget" and adds RequireJS and jQuery from a
+    CDN plus a ``define('jquery')`` call that fails without them. Outside a render (Jupyter) the
+    chart is HTML and PNG, as a notebook shows it."""
     import base64  # noqa: PLC0415
 
+    spec, text = take_text(spec)
     if rendering():
-        html = f"```{{=html}}\n{chart_html(spec)}\n```"
-        return {"text/markdown": html + "\n\n" + str(per_format_block("", f"![]({chart_image(spec)})")) + "\n"}
+        if text is None:
+            title = spec.get("title")
+            raise MissingText(f"chart {(title.get('text') if isinstance(title, dict) else title)!r} has no text alternative: build "
+                              "it with a builder of analysis.report.charts (or attach one with charts.with_text)")
+        block = f"```{{=html}}\n{chart_html(spec, text=text)}\n```"
+        image = f"![]({chart_image(spec)}){{fig-alt={attribute(text.alt)}}}"
+        return {"text/markdown": block + "\n\n" + str(per_format_block("", image)) + "\n"}
     png = base64.b64encode(chart_png(spec)).decode("ascii")
-    return {"text/html": chart_html(spec), "image/png": png}
+    return {"text/html": chart_html(spec, text=text), "image/png": png}
 
 
 def _display_unvalidated(chart, *args, **kwds):
@@ -179,8 +263,14 @@ def setup() -> None:
 
 EVIDENCE_LABELS = {"primary": "1차 자료", "secondary": "2차 자료(보도 인용)"}
 EVIDENCE_SHAPES = alt.Scale(domain=list(EVIDENCE_LABELS.values()), range=["circle", "triangle-up"])
-MA_LIGHT, KR_LIGHT = "#D98C9A", "#6FA8DC"
-GREYS = ("#8C8C8C", "#BDBDBD", "#5E5E5E")
+# The lighter shade of each side's colour (an earlier basis, a second series) and the greys of
+# comparators: all 3:1 or more against white, and told apart from their darker neighbours.
+MA_LIGHT, KR_LIGHT = "#E0607E", "#4A8FD0"
+GREYS = ("#5E5E5E", "#949494", "#4D4D4D")
+# Bars drawn side by side touch: a white edge parts them, so each needs contrast only with the page.
+SEPARATOR = {"stroke": BACKGROUND, "strokeWidth": 1}
+# One bar per year in shades of Massachusetts' colour, oldest lightest, each 3:1 or more against white.
+YEAR_SHADES = (MA_LIGHT, "#CC3D5E", "#B8234A", COLORS["MA"], "#850C2A", "#5C0820")
 
 
 _drawn: list[pd.DataFrame] = []  # the rows of the chart being built, for its title's evidence check
@@ -304,7 +394,9 @@ def lines(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: 
     points = base.mark_point(filled=True, cursor="pointer").encode(
         shape=alt.Shape("근거:N", scale=EVIDENCE_SHAPES, title=None, legend=alt.Legend(orient="bottom")),
         href="href:N", tooltip=_tooltip(y_title, fmt))
-    return (base.mark_line() + points).properties(width=width, height=height, **_heading(title, subtitle))
+    chart = (base.mark_line() + points).properties(width=width, height=height, **_heading(title, subtitle))
+    return with_text(chart, chart_text.series(df, title=str(title), kind="꺾은선 그래프", axis=y_title, fmt=fmt, order=list(colors),
+                                              shapes=True))
 
 
 def year_bars(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str], fmt: str = ",.0f",
@@ -316,30 +408,34 @@ def year_bars(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colo
     data = _frame(df)
     have = data["year"].dropna().astype(int)
     domain = years or list(range(int(have.min()), int(have.max()) + 1))
-    return alt.Chart(data.dropna(subset=["value"])).mark_bar(cursor="pointer").encode(
+    chart = alt.Chart(data.dropna(subset=["value"])).mark_bar(cursor="pointer", **SEPARATOR).encode(
         x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=_year_axis()),
         xOffset=alt.XOffset("label:N", scale=alt.Scale(domain=list(colors))),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, y_max]) if y_max is not None else alt.Undefined),
         color=_color(colors), href="href:N", tooltip=_tooltip(y_title, fmt),
     ).properties(width=width, height=height, **_heading(title, subtitle))
+    return with_text(chart, chart_text.series(df, title=str(title), kind="막대 그래프", axis=y_title, fmt=fmt, order=list(colors),
+                                              slots=domain))
 
 
 def hbars_by_year(df: pd.DataFrame, *, x_title: str, title: str, subtitle: str, fmt: str = ",.1f",
                   width: int = WIDTH - 150, height: int = HEIGHT + 80) -> alt.Chart:
-    """Horizontal bars: one row per entity (largest first), one bar per year in shades of one colour."""
+    """Horizontal bars: one row per entity (largest first), one bar per year in shades of one colour
+    (each 3:1 or more against white; the bars of a row parted by a white edge)."""
     data = _frame(df)
     data["회계연도"] = data["year"].astype(int).astype(str)
     years = sorted(data["회계연도"].unique())
-    shades = ["#F2D3D9", "#E8B4BE", "#D27386", "#BA3C55", COLORS["MA"], "#6E0A22"]
     order = data.groupby("label")["value"].max().sort_values(ascending=False).index.tolist()
-    return alt.Chart(data.dropna(subset=["value"])).mark_bar(cursor="pointer").encode(
+    chart = alt.Chart(data.dropna(subset=["value"])).mark_bar(cursor="pointer", **SEPARATOR).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         yOffset=alt.YOffset("회계연도:N"),
         x=alt.X("value:Q", title=x_title),
-        color=alt.Color("회계연도:N", scale=alt.Scale(domain=years, range=shades[-len(years):]), title="회계연도",
+        color=alt.Color("회계연도:N", scale=alt.Scale(domain=years, range=list(YEAR_SHADES[-len(years):])), title="회계연도",
                         legend=alt.Legend(orient="top")),
         href="href:N", tooltip=_tooltip(x_title, fmt),
     ).properties(width=width, height=height, **_heading(title, subtitle))
+    return with_text(chart, chart_text.ranking(df, title=str(title), kind="가로 막대 그래프", axis=x_title, fmt=fmt,
+                                               year_word=" 회계연도", year_title="회계연도"))
 
 
 def paired_bars(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str], metric_titles: dict[str, str],
@@ -355,7 +451,9 @@ def paired_bars(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str
             color=_color(colors, title=None), href="href:N",
             tooltip=_tooltip(axis_title, fmt, first=("label", "metric")),
         ).properties(width=(WIDTH - 120) // len(metric_titles), height=110, title=alt.Title(metric, fontSize=12)))
-    return side_by_side(*panels, title=title, subtitle=subtitle).resolve_scale(x="independent")
+    chart = side_by_side(*panels, title=title, subtitle=subtitle).resolve_scale(x="independent")
+    return with_text(chart, chart_text.comparison(df, title=str(title), kind="가로 막대 그래프", panel="metric",
+                                                  panel_titles=metric_titles, fmt=fmt))
 
 
 def period_panels(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, colors: dict[str, str],
@@ -364,33 +462,37 @@ def period_panels(df: pd.DataFrame, *, y_title: str, title: str, subtitle: str, 
     slot: figures for different periods are never on one axis, and a year one side does not
     publish is an empty slot beside the other side's bar."""
     data = _frame(df)
-    panels = []
+    panels, slots = [], {}
     for period, panel_title in panel_titles.items():
         part = data[data["period"] == period]
         have = part.dropna(subset=["value"])["year"].astype(int)
-        domain = list(range(int(have.min()), int(have.max()) + 1))
-        panels.append(alt.Chart(part.dropna(subset=["value"])).mark_bar(cursor="pointer").encode(
+        domain = slots[period] = list(range(int(have.min()), int(have.max()) + 1))
+        panels.append(alt.Chart(part.dropna(subset=["value"])).mark_bar(cursor="pointer", **SEPARATOR).encode(
             x=alt.X("year:O", scale=alt.Scale(domain=domain), axis=_year_axis()),
             xOffset=alt.XOffset("label:N", scale=alt.Scale(domain=list(colors))),
             y=alt.Y("value:Q", title=y_title),
             color=_color(colors), href="href:N", tooltip=_tooltip(y_title, fmt),
         ).properties(width=(WIDTH - 110) // len(panel_titles), height=HEIGHT - 100, title=alt.Title(panel_title, fontSize=12)))
-    return side_by_side(*panels, title=title, subtitle=subtitle).resolve_scale(y="independent")
+    chart = side_by_side(*panels, title=title, subtitle=subtitle).resolve_scale(y="independent")
+    return with_text(chart, chart_text.panels(df, title=str(title), kind="막대 그래프", panel="period", panel_titles=panel_titles,
+                                              axes={p: y_title for p in panel_titles}, slots=slots, fmt=fmt))
 
 
 def pledge_timeline(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, str],
                     as_of: str) -> alt.LayerChart:
     """One row per pledge: a bar from the promise to its (moved) deadline in the status colour, the
     promise, deadlines and every dated observation as marks on it, and the report's date as a rule.
-    Each pledge's name is written above its bar, across the plot, not beside it on an axis: a
-    phone's axis has room for eight characters of it, the plot for the whole (cut) name."""
+    Each pledge's status and name are written above its bar, across the plot, not beside it on an
+    axis: a phone's axis has room for eight characters of it, the plot for the whole (cut) name. The
+    status is written, not only coloured: colour is never the only cue."""
     order = list(dict.fromkeys(spans["label"]))
     dates = pd.to_datetime(pd.concat([spans["start"], spans["end"], marks["date"], pd.Series([as_of])]))
     pad = pd.Timedelta(days=time_padding_days(dates.min(), dates.max()))
     x_scale = alt.Scale(domain=[(dates.min() - pad).strftime("%Y-%m-%d"), (dates.max() + pad).strftime("%Y-%m-%d")])
     y = alt.Y("label:N", sort=order, title=None, axis=None)
     span_data = prov.annotate(spans)[["label", "start", "end", "status_label", "출처", "인용", "href", "open_end"]]
-    bars = alt.Chart(span_data).mark_rule(strokeWidth=7, opacity=0.75).encode(
+    span_data["name"] = span_data["status_label"] + ": " + span_data["label"]
+    bars = alt.Chart(span_data).mark_rule(strokeWidth=7).encode(
         x=alt.X("start:T", scale=x_scale, axis=alt.Axis(format="%Y", tickCount="year", title=None, labelOverlap="parity",
                                                       labelSeparation=4)), x2="end:T", y=y,
         color=alt.Color("status_label:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), title="상태",
@@ -398,8 +500,10 @@ def pledge_timeline(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, sub
         strokeDash=alt.condition(alt.datum.open_end, alt.value([4, 3]), alt.value([1, 0])),
         href="href:N",
         tooltip=[alt.Tooltip("label:N", title="약속"), alt.Tooltip("status_label:N", title="상태"), alt.Tooltip("출처:N")])
-    names = alt.Chart(span_data).mark_text(align="left", baseline="bottom", dy=-8, fontSize=11, color="#222").encode(
-        x=alt.value(0), y=y, text="label:N", href="href:N")
+    # Cut (with "…") at the plot's width, whatever width chart-fit.js draws it at.
+    names = alt.Chart(span_data).mark_text(align="left", baseline="bottom", dy=-8, fontSize=11, color="#222",
+                                           limit=alt.ExprRef("width")).encode(
+        x=alt.value(0), y=y, text="name:N", href="href:N")
     mark_data = prov.annotate(marks)[["label", "date", "what", "출처", "원문 표기", "인용", "href"]]
     points = alt.Chart(mark_data).mark_point(size=80, filled=True, cursor="pointer", color="#222222").encode(
         x="date:T", y=y,
@@ -412,7 +516,8 @@ def pledge_timeline(spans: pd.DataFrame, marks: pd.DataFrame, *, title: str, sub
                  alt.Tooltip("what:N", title="구분"), alt.Tooltip("원문 표기:N"), alt.Tooltip("출처:N"), alt.Tooltip("인용:N")])
     today = alt.Chart(pd.DataFrame({"date": [as_of], "note": [f"판정 기준일 {as_of}"]})).mark_rule(
         color="#5E5E5E", strokeDash=[2, 2]).encode(x="date:T", tooltip=[alt.Tooltip("note:N", title="")])
-    return (bars + names + points + today).properties(width=WIDTH, height=44 * max(len(order), 3), **_heading(title, subtitle))
+    chart = (bars + names + points + today).properties(width=WIDTH, height=44 * max(len(order), 3), **_heading(title, subtitle))
+    return with_text(chart, chart_text.pledges(spans, marks, title=str(title), statuses=list(colors), as_of=as_of))
 
 
 def log_decades(values: pd.Series, margin: float = 0.15) -> list[float]:
@@ -445,7 +550,10 @@ def dot_rows(df: pd.DataFrame, *, title: str, subtitle: str, colors: dict[str, s
             shape=alt.Shape("근거:N", scale=EVIDENCE_SHAPES, title=None, legend=alt.Legend(orient="bottom")),
             href="href:N", tooltip=_tooltip(axis_title, fmt, first=("label", "metric")),
         ).properties(width=140 if n else 130, height=24 * max(len(order), 4), title=alt.Title(metric, fontSize=12)))
-    return side_by_side(*panels, title=title, subtitle=subtitle, spacing=8).resolve_scale(x="independent")
+    chart = side_by_side(*panels, title=title, subtitle=subtitle, spacing=8).resolve_scale(x="independent")
+    return with_text(chart, chart_text.comparison(df, title=str(title), kind="점 그래프(가로축 로그 눈금)", panel="metric",
+                                                  panel_titles=metric_titles, fmt=fmt, with_year=True, category="category",
+                                                  shapes=True))
 
 
 def small_multiples(df: pd.DataFrame, *, title: str, subtitle: str, color: str, metric_titles: dict[str, str],
@@ -464,7 +572,10 @@ def small_multiples(df: pd.DataFrame, *, title: str, subtitle: str, color: str, 
             y=alt.Y("value:Q", title=axis_title), href="href:N",
             tooltip=_tooltip(axis_title, fmt, first=("metric",)),
         ).properties(width=(WIDTH - 60) // len(metric_titles), height=150, title=alt.Title(metric, fontSize=12)))
-    return side_by_side(*panels, title=title, subtitle=subtitle).resolve_scale(y="independent")
+    chart = side_by_side(*panels, title=title, subtitle=subtitle).resolve_scale(y="independent")
+    return with_text(chart, chart_text.panels(df, title=str(title), kind="막대 그래프", panel="metric",
+                                              panel_titles={m: m for m in metric_titles}, axes=metric_titles, group=None,
+                                              slots={m: domain for m in metric_titles}, fmt=fmt))
 
 
 def timeline(df: pd.DataFrame, *, title: str, subtitle: str, categories: list[str]) -> alt.Chart:
@@ -487,7 +598,7 @@ def timeline(df: pd.DataFrame, *, title: str, subtitle: str, categories: list[st
     kinds = ["사실", "계획·목표"]
     ink = "#333333"
     legend = alt.Legend(orient="top", symbolStrokeWidth=1.5, symbolSize=110)
-    return alt.Chart(data).mark_point(size=110, strokeWidth=1.5, filled=True, opacity=1, cursor="pointer").encode(
+    chart = alt.Chart(data).mark_point(size=110, strokeWidth=1.5, filled=True, opacity=1, cursor="pointer").encode(
         x=alt.X("date:T", scale=alt.Scale(domain=[start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")]),
                 axis=alt.Axis(format="%Y", tickCount="year", title=None, labelOverlap="parity", labelSeparation=4)),
         # A band per category, a row per lane; the category is named at its band's first row.
@@ -503,12 +614,29 @@ def timeline(df: pd.DataFrame, *, title: str, subtitle: str, categories: list[st
                  alt.Tooltip("event:N", title="내용"), alt.Tooltip("kind:N", title="성격"), alt.Tooltip("원문 표기:N"),
                  alt.Tooltip("출처:N"), alt.Tooltip("인용:N")],
     ).properties(width=WIDTH, height=alt.Step(16), **_heading(title, subtitle))
+    return with_text(chart, chart_text.events(df, title=str(title), categories=categories,
+                                              kinds={"사실": "채운 원", "계획·목표": "속이 빈 마름모"}))
+
+
+def _bare(panel):
+    """A copy of a chart without its own usermeta and description (a panel inside another chart)."""
+    out = panel.copy(deep=False)
+    out.usermeta = alt.Undefined
+    out.description = alt.Undefined
+    return out
 
 
 def summary_panels(panels: list[alt.TopLevelMixin], title: str, subtitle: str) -> alt.HConcatChart:
-    """The summary's small multiples: one small chart per finding, side by side."""
+    """The summary's small multiples: one small chart per finding, side by side. The panels' text
+    alternatives become one, under the summary's title (a panel inside another chart carries no
+    ``usermeta`` or description of its own)."""
+    texts = [text_of(panel) for panel in panels]
+    panels = [_bare(panel) for panel in panels]
     # One legend entry per line: side by side, the long series names would push the last panel
     # off a page column.
-    return (side_by_side(*panels, title=title, subtitle=subtitle, spacing=14)
-            .resolve_scale(color="independent", shape="independent")
-            .configure_legend(columns=1))
+    chart = (side_by_side(*panels, title=title, subtitle=subtitle, spacing=14)
+             .resolve_scale(color="independent", shape="independent")
+             .configure_legend(columns=1))
+    if all(texts):
+        chart = with_text(chart, chart_text.combined(texts, title=str(title)))
+    return chart

@@ -106,7 +106,13 @@ def bibtex(cff: dict, edition: Edition, url: str | None = None) -> str:
 def citation_block(cff: dict, edition: Edition, url: str | None = None, english: bool = False) -> m.Markup:
     """The 인용 block (the English page's 'How to cite'): plain text, then BibTeX as literal text."""
     head = "**Plain text.** " if english else "**인용 (plain text).** "
-    return (m.Markup(head) + m.escape(plain(cff, edition, url, english)) + m.Markup("\n\n**BibTeX.**\n\n")
+    text = plain(cff, edition, url, english)
+    cited = m.escape(text)
+    language = m.language_of(cff["title"])
+    if english and language != "en" and language is not None:  # the Korean title on the English page
+        before, after = text.split(cff["title"], 1)
+        cited = m.escape(before) + m.in_language(m.escape(cff["title"]), language) + m.escape(after)
+    return (m.Markup(head) + cited + m.Markup("\n\n**BibTeX.**\n\n")
             + m.code_block(bibtex(cff, edition, url), "bibtex"))
 
 

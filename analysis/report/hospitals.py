@@ -22,7 +22,8 @@ KR_RH_SERIES = (
 # The outcomes chart: amounts in 억원, counts as they are.
 RH_CHART = {"kr_rh_research_funds_mohw": ("총 연구비 (억원)", 1e8), "kr_rh_tech_transfer_income_mohw": ("기술이전 수입 (억원)", 1e8),
             "kr_rh_new_startups_mohw": ("신규 창업 (건)", 1.0)}
-TRIAL_COLORS = {"서울": "#0F4C81", "한국": "#6FA8DC", "베이징": "#8C8C8C", "휴스턴": "#BDBDBD"}
+# Each 3:1 or more against the white page (checked by analysis.checks.contrast).
+TRIAL_COLORS = {"서울": "#0F4C81", "한국": "#4A8FD0", "베이징": "#5E5E5E", "휴스턴": "#949494"}
 ROUND_YEAR = {"2013_designation": 2013, "2025_certification": 2025}
 
 

@@ -25,7 +25,8 @@ VENTURE_LABELS = {
     KR_SERIES: "한국 바이오·의료 (중기부, 신기술금융 포함)",
     KR_KVCA_SERIES: "한국 바이오·의료 (KVCA)",
 }
-VENTURE_COLORS = dict(zip(VENTURE_LABELS.values(), ("#A41034", "#D98C9A", "#0F4C81", "#6FA8DC")))
+# The current basis dark, the earlier one lighter; each 3:1 or more against the white page.
+VENTURE_COLORS = dict(zip(VENTURE_LABELS.values(), ("#A41034", "#E0607E", "#0F4C81", "#4A8FD0")))
 SHARE_LABELS = {KR_KVCA_SERIES: "KVCA 기준", KR_SERIES: "중기부 기준 (신기술금융 포함)"}
 
 

@@ -165,16 +165,24 @@ def _raw_html(fragment: str) -> str:
 TOOLTIP_SOURCES = 8  # a tooltip lists this many sources, then says how many more the figure rests on
 
 
+def _lang(text: str) -> str:
+    """A ``lang`` attribute for a part of a tooltip in a language of its own (an English source's
+    title or quote inside the Korean tooltip), so that a screen reader reads it in that language."""
+    found = m.language_of(text)
+    return f' lang="{found}"' if found else ""
+
+
 def _tooltip(evidence: list[Evidence], how: str | None) -> str:
     numbers = _state["numbers"]
-    parts = [f'<span class="prov-how">{html.escape(how)}</span>'] if how else []
+    parts = [f'<span class="prov-how"{_lang(how)}>{html.escape(how)}</span>'] if how else []
     shown = evidence[:TOOLTIP_SOURCES]
     for ev in shown:
-        parts.append(f'<span class="prov-src">[{numbers[ev.source_id]}] {html.escape(describe_source(ev.source_id))}</span>')
+        source = describe_source(ev.source_id)
+        parts.append(f'<span class="prov-src"{_lang(source)}>[{numbers[ev.source_id]}] {html.escape(source)}</span>')
         if ev.as_printed:
-            parts.append(f'<span class="prov-printed">원문 표기: {html.escape(ev.as_printed)}</span>')
+            parts.append(f'<span class="prov-printed">원문 표기: <span{_lang(ev.as_printed)}>{html.escape(ev.as_printed)}</span></span>')
         if ev.quote:
-            parts.append(f'<span class="prov-quote">“{html.escape(_short(ev.quote))}”</span>')
+            parts.append(f'<span class="prov-quote"{_lang(ev.quote)}>“{html.escape(_short(ev.quote))}”</span>')
     if len(evidence) > len(shown):
         rest = sorted({numbers[e.source_id] for e in evidence[len(shown):]})
         parts.append(f'<span class="prov-more">… 외 {len(evidence) - len(shown)}개 행: [{"], [".join(map(str, rest))}]</span>')
@@ -362,7 +370,7 @@ def cite(text, rows, *, how: str | None = None, mark: bool = True, kind: str = "
     tip = f"prov-tip-{next(_tip_ids)}"
     page = _raw_html(
         f'<a class="prov" href="{html.escape(target(anchor(ids[0])))}" aria-describedby="{tip}"{_figure_attribute(figure)}>{html.escape(str(text))}'
-        f'<span class="prov-tip" role="tooltip" id="{tip}">{_tooltip(evidence, how)}</span></a>')
+        f'<span class="prov-tip" role="tooltip" id="{tip}" lang="ko">{_tooltip(evidence, how)}</span></a>')
     out = Cited(m.per_format(page, str(m.escape(text)) + (_refs(ids) if mark else "")))
     out.sources = tuple(ids)
     out.plain = str(text)
@@ -490,7 +498,7 @@ def source_entry(number: int, row) -> Markup:
     """One entry of the appendix list: number, producer, linked title, date, evidence, licence, id."""
     return Markup(
         f"[\\[{number}\\]]{{#{anchor(row.source_id)}}} {m.escape(row.producer)}, "
-        f"{m.link('“' + str(row.title) + '”', row.url_main)}\\. "
+        f"{m.link('“' + str(row.title) + '”', row.url_main, lang=m.language_of(row.title))}\\. "
         f"{m.escape(f'공표 {row.date_published}, 열람 {row.date_accessed}.')} {m.escape(EVIDENCE_TEXT[row.evidence])}\\. "
         f"{m.escape(f'이용 조건: {row.license_name}.')} {m.code(row.source_id)}"
     )

@@ -115,7 +115,9 @@ def counts(summary: dict) -> dict:
 # and the colour each has wherever it appears (table, legend).
 VERDICT_LABELS = {"confirmed": "확인", "differs": "불일치", "outdated": "이후 변경", "partly reproducible": "일부 재현",
                   "not reproducible": "재현 불가", "unsourced": "출처 없음"}
-VERDICT_COLORS = {"confirmed": "#2E7D32", "differs": "#C62828", "outdated": "#E65100", "partly reproducible": "#8D6E00",
+# Text colours: each 4.5:1 or more against the white page (checked by analysis.checks.contrast); the
+# verdict is always written, so the colour is never its only cue.
+VERDICT_COLORS = {"confirmed": "#2E7D32", "differs": "#C62828", "outdated": "#C24000", "partly reproducible": "#8D6E00",
                   "not reproducible": "#616161", "unsourced": "#6A1B9A"}
 
 

@@ -65,20 +65,21 @@ def figure(events: pd.DataFrame, contains: str) -> prov.Cited:
 # --------------------------------------------------------------------------- pledges
 
 # Status colours, in the order the legend lists them: delivered green, delays and cuts amber and
-# orange, overdue red, under way blue, nothing reported yet greys (Okabe-Ito-like, readable in
-# grey print because the label is always printed next to the colour).
+# orange, overdue red, under way blue, nothing reported yet greys (Okabe-Ito-like, darkened until
+# each has 3:1 or more against the white page; readable in grey print because the status is always
+# written next to the colour: in the chart above each bar, in the table in its cell).
 STATUS_COLORS = {
     "이행": "#009E73",
     "진행 중": "#0F4C81",
-    "계획만 보고": "#56B4E9",
-    "지연": "#E69F00",
-    "축소": "#CC79A7",
+    "계획만 보고": "#3289C7",
+    "지연": "#B8860B",
+    "축소": "#C0659A",
     "지연·축소": "#D55E00",
     "기한 경과, 이행 보고 없음": "#B2182B",
-    "기한 전, 보고 없음": "#8C8C8C",
-    "기한 없음, 후속 보고 없음": "#BDBDBD",
+    "기한 전, 보고 없음": "#6E6E6E",
+    "기한 없음, 후속 보고 없음": "#949494",
 }
-STATUS_COLOR_NAMES = {"이행": "초록", "진행 중": "파랑", "계획만 보고": "하늘", "지연": "노랑", "축소": "분홍", "지연·축소": "주황",
+STATUS_COLOR_NAMES = {"이행": "초록", "진행 중": "파랑", "계획만 보고": "하늘", "지연": "겨자", "축소": "분홍", "지연·축소": "주황",
                       "기한 경과, 이행 보고 없음": "빨강", "기한 전, 보고 없음": "회색", "기한 없음, 후속 보고 없음": "옅은 회색"}
 STATUS_RULES = {
     "이행": "이행(개소·완공·달성)을 알린 보도나 발표가 있다. 기한 뒤에 나왔어도 이행이다.",
@@ -111,7 +112,8 @@ def _end(date: str) -> pd.Timestamp:
 def pledge_frames(pledges: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The timeline's data: ``spans`` (one row per pledge, promise to moved deadline, or to the
     report's date, dashed, when no deadline was given) and ``marks`` (promise, deadlines and every
-    observation, each with its own source row)."""
+    observation, each with its own source row). ``date``, ``start`` and ``end`` are where the chart
+    places them; ``when`` is the date as the source gives it ('2025', '2025-03'), for the text."""
     ordered = pledges.sort_values(["date", "pledge_id"]).reset_index(drop=True)
     spans, marks = [], []
     for _, p in ordered.iterrows():
@@ -119,17 +121,18 @@ def pledge_frames(pledges: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataF
         open_end = pd.isna(p["effective_deadline"])
         end = _end(p["status_as_of"]) if open_end else _end(p["effective_deadline"])
         spans.append({**p.to_dict(), "label": label, "start": _start(p["date"]).strftime("%Y-%m-%d"),
-                      "end": end.strftime("%Y-%m-%d"), "open_end": bool(open_end)})
+                      "end": end.strftime("%Y-%m-%d"), "open_end": bool(open_end), "when": str(p["date"])})
         marks.append({**p.to_dict(), "label": label, "date": _start(p["date"]).strftime("%Y-%m-%d"), "what": "약속",
-                      "figure_as_published": p["target_as_published"]})
+                      "figure_as_published": p["target_as_published"], "when": str(p["date"])})
         if not pd.isna(p["deadline"]):
             marks.append({**p.to_dict(), "label": label, "date": _end(p["deadline"]).strftime("%Y-%m-%d"), "what": "기한",
-                          "figure_as_published": p["deadline_as_printed"]})
+                          "figure_as_published": p["deadline_as_printed"], "when": str(p["deadline"])})
         for _, o in status[status["pledge_id"] == p["pledge_id"]].iterrows():
             marks.append({**o.to_dict(), "label": label, "date": _start(o["date"]).strftime("%Y-%m-%d"),
-                          "what": OBSERVATION_LABELS[o["observation"]]})
+                          "what": OBSERVATION_LABELS[o["observation"]], "when": str(o["date"])})
             if not pd.isna(o["new_deadline"]):
-                marks.append({**o.to_dict(), "label": label, "date": _end(o["new_deadline"]).strftime("%Y-%m-%d"), "what": "새 기한"})
+                marks.append({**o.to_dict(), "label": label, "date": _end(o["new_deadline"]).strftime("%Y-%m-%d"), "what": "새 기한",
+                              "when": str(o["new_deadline"])})
     return pd.DataFrame(spans), pd.DataFrame(marks)
 
 

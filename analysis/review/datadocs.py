@@ -16,6 +16,15 @@ documentation, its newsletter) are links a reader may follow, not loads, and sta
 Each page carries the content security policy of :mod:`analysis.build.gx_inert`, made for its vendored
 loads (scripts and styles from the site itself): an inline script or event handler GX's templates
 do not write would run nowhere, and stops the publication, named.
+
+What the site step can fix for readers of these pages (:func:`accessible`, docs/accessibility.md):
+the pages are marked English (``<html lang="en">``; GX writes no language); the index's tabs become
+a proper tab list (its ``<li>`` wrappers get ``role="presentation"``, so each ``role="tab"`` link
+sits in the ``role="tablist"``); and a style sheet of our own overrides the colours axe-core finds
+below WCAG's 4.5:1 (Bootstrap's link and button blue, the breadcrumb's grey, GX's orange footer
+links) and underlines links inside text. What only bootstrap-table's scripts could fix (they add the
+filter controls and scrolling table bodies when the page opens) is listed by
+:data:`analysis.checks.accessibility.DATA_DOCS_KNOWN`.
 """
 
 from __future__ import annotations
@@ -72,6 +81,21 @@ LOCAL: dict[str, str] = {
     "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/full_logo_dark.png": "static/images/logo-long.png",
 }
 
+# Our overrides, last in <head>: colours with 4.5:1 or more against their background, links in text
+# underlined (not told apart by colour alone). Inline styles are allowed by the pages' policy.
+A11Y_STYLE = """<style data-boston="a11y">
+a, .btn-link { color: #0056b3; }
+p a, li a, td a, .alert a, footer a { text-decoration: underline; }
+.btn-primary, .btn-primary:not(:disabled):not(.disabled).active, .btn-primary:not(:disabled):not(.disabled):active {
+  color: #fff; background-color: #0056b3; border-color: #0056b3; }
+.breadcrumb-item.active, .text-muted { color: #545b62 !important; }
+footer a, footer a:hover { color: #c24000; }
+</style>
+"""
+_HTML_TAG = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
+_TABLIST = re.compile(r"(<ul\b[^>]*\brole=\"tablist\"[^>]*>)(.*?)(</ul>)", re.IGNORECASE | re.DOTALL)
+_LIST_ITEM = re.compile(r"<li\b(?![^>]*\brole=)", re.IGNORECASE)
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<(?:script|link)\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s+([a-z:-]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""", re.IGNORECASE)
 _CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^)"'\s]+)""", re.IGNORECASE)
@@ -147,6 +171,18 @@ def _replace(text: str, url: str, link: str) -> str:
         text = re.sub(r"""(?<=["'(])(\s*)""" + re.escape(variant) + r"""(?=\s*["')])""",
                       lambda m: m.group(1) + link, text)
     return text
+
+
+def accessible(page: str) -> str:
+    """A GX page as the site publishes it: ``lang="en"`` on <html> (where GX wrote none), the list
+    items of a tab list presentational (a tab's parent is then the tab list), and our colour
+    overrides last in <head> (put there once)."""
+    page = _HTML_TAG.sub(lambda m: m.group(0) if re.search(r"\blang\s*=", m.group(1), re.I) else f'<html lang="en"{m.group(1)}>',
+                         page, count=1)
+    page = _TABLIST.sub(lambda m: m.group(1) + _LIST_ITEM.sub('<li role="presentation"', m.group(2)) + m.group(3), page)
+    if 'data-boston="a11y"' not in page:
+        page = _HEAD_END.sub(lambda m: A11Y_STYLE + m.group(0), page, count=1)
+    return page
 
 
 def _misplaced_static(url: str, page: str, data_docs: Path) -> str | None:
@@ -225,7 +261,7 @@ def publish_data_docs(data_docs: Path, dest: Path, assets: Path) -> None:
             is_html = not rel.endswith(".css")
             new = _rewrite(rel, gx_inert.without_policy(text) if is_html else text, is_html, data_docs, assets, problems, used)
             if is_html:
-                new, blocked = gx_inert.with_policy(new, vendored=True)
+                new, blocked = gx_inert.with_policy(accessible(new), vendored=True)
                 problems += [f"{rel}: {b}" for b in blocked]
             if new != text:
                 written[rel] = new.encode("utf-8")

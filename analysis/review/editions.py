@@ -267,25 +267,26 @@ def index_page(entries: list[dict]) -> str:
                                    + ([h.link("무엇이 바뀌었나", f"{e['id']}/{CHANGES}", relative=True)] if e["previous"] else []))
         rows.append([h.element("strong", e["id"]), h.element("code", _short(e["commit"])), links, _verdict_text(e["verdicts"]),
                      _changes_text(e)])
-    body = [_nav(1), h.element("h1", "판 목록"),
+    body = [h.element("h1", "판 목록"),
             h.element("p", "판마다 그때의 보고서(HTML, PDF)와 정제 데이터가 그대로 남는다. 한 번 발행된 판은 바뀌지도 지워지지도 않는다. "
                            "판마다의 자료 기준(지표별 최신 자료 연도)과 주장 판정 수는 발행 당시의 값이며, 기계가 읽는 목록은 ",
                       h.link("editions.json", INDEX_JSON, relative=True), "에 있다.")]
     if not entries:
         body.append(h.element("p", "아직 발행된 판이 없다."))
     else:
-        body.append(h.table(["판", "커밋", "파일", "주장 판정", "이전 판 대비"], rows))
+        body.append(h.table(["판", "커밋", "파일", "주장 판정", "이전 판 대비"], rows, caption="발행된 판 (최신 판부터)"))
         body.append(h.element("h2", "판별 자료 기준"))
         years = [{c["series_id"]: c["year"] for c in e["cutoffs"]} for e in reversed(entries)]
         cut_rows = [[c["label"], *[y.get(c["series_id"]) for y in years]] for c in entries[-1]["cutoffs"]]
-        body.append(h.table(["지표", *[e["id"] for e in reversed(entries)]], cut_rows, right=range(1, len(entries) + 1)))
-    return h.page("판 목록 — 보스턴의 교훈", h.element("main", *body), description="보스턴 바이오 클러스터 보고서의 모든 판")
+        body.append(h.table(["지표", *[e["id"] for e in reversed(entries)]], cut_rows, right=range(1, len(entries) + 1),
+                            caption="지표별 최신 자료 연도, 판마다"))
+    return h.page("판 목록 — 보스턴의 교훈", _nav(1), body, description="보스턴 바이오 클러스터 보고서의 모든 판")
 
 
 def changes_page(entry: dict, previous: dict, diff: datadiff.DataDiff | None, problem: str | None) -> str:
     """editions/<id>/changes.html: what this edition changed against the one before it."""
     title = f"무엇이 바뀌었나: {entry['id']} 판 (이전 판 {previous['id']} 대비)"
-    body: list = [_nav(2), h.element("h1", title),
+    body: list = [h.element("h1", title),
                   h.element("p", "이 판 ", h.element("code", _short(entry["commit"])), " 의 정제 데이터를 이전 판 ",
                             h.element("code", _short(previous["commit"])), " 의 것과 표마다 키로 맞춰 비교했다 (",
                             h.element("code", "boston-report diff " + _short(previous["commit"])), "와 같은 계산). ",
@@ -298,7 +299,7 @@ def changes_page(entry: dict, previous: dict, diff: datadiff.DataDiff | None, pr
         body.append(h.element("p", "정제 데이터는 이전 판과 같다 (코드나 글만 바뀌었다)."))
     else:
         body += _diff_tables(diff)
-    return h.page(title, h.element("main", *body), description=title)
+    return h.page(title, _nav(2), body, description=title)
 
 
 def _summary_tables(entry: dict, previous: dict) -> list:
@@ -308,20 +309,21 @@ def _summary_tables(entry: dict, previous: dict) -> list:
     verdict_rows = [[VERDICT_LABELS.get(v, v), previous["verdicts"].get(v, 0), entry["verdicts"].get(v, 0)]
                     for v in VERDICT_LABELS if v in previous["verdicts"] or v in entry["verdicts"]]
     return [h.element("h2", "자료 기준 (지표별 최신 자료 연도)"),
-            h.table(["지표", previous["id"], entry["id"], "비고"], rows, right=(1, 2)),
-            h.element("h2", "주장 판정 수"), h.table(["판정", previous["id"], entry["id"]], verdict_rows, right=(1, 2))]
+            h.table(["지표", previous["id"], entry["id"], "비고"], rows, right=(1, 2), caption="지표별 최신 자료 연도, 이전 판과 이 판"),
+            h.element("h2", "주장 판정 수"),
+            h.table(["판정", previous["id"], entry["id"]], verdict_rows, right=(1, 2), caption="판정별 주장 수, 이전 판과 이 판")]
 
 
 def _diff_tables(diff: datadiff.DataDiff) -> list:
     everything = 10 ** 9  # the page lists every row: it is the record, not a preview
     out: list = [h.element("h2", "표별 변경"),
-                 h.table(datadiff.SUMMARY_HEADERS, datadiff.summary_rows(diff), right=(1, 2, 3, 4, 5))]
+                 h.table(datadiff.SUMMARY_HEADERS, datadiff.summary_rows(diff), right=(1, 2, 3, 4, 5), caption="표마다 바뀐 행 수")]
     for t in (t for t in diff.tables if not t.empty):
         out.append(h.element("h3", h.element("code", t.table), datadiff.presence(t)))
         if note := datadiff.column_note(t):
             out.append(h.element("p", note))
         for title, headers, rows, right in datadiff.table_sections(t):
-            out += [h.element("p", h.element("strong", title)), h.table(headers, rows, right=right)]
+            out.append(h.table(headers, rows, right=right, caption=f"{t.table}: {title}"))
     for title, headers, rows, right in datadiff.extra_sections(diff, everything):
-        out += [h.element("h2", title), h.table(headers, rows, right=right)]
+        out += [h.element("h2", title), h.table(headers, rows, right=right, caption=title)]
     return out

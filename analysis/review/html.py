@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from analysis.markup import MISSING, href, is_blank, one_line, relative_href
 
 # Elements and attributes the site's pages use; anything else is a programming error, not data.
-TAGS = {"a", "p", "h1", "h2", "h3", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "strong", "code", "span",
+TAGS = {"a", "p", "h1", "h2", "h3", "table", "caption", "thead", "tbody", "tr", "th", "td", "ul", "li", "strong", "code", "span",
         "section", "nav", "small", "main", "header", "footer", "div"}
-ATTRIBUTES = {"class", "id", "lang"}
+ATTRIBUTES = {"class", "id", "lang", "scope"}
 
 
 class Html(str):
@@ -61,16 +61,18 @@ def link(label, url: str, *, relative: bool = False) -> Html:
     return Html(f'<a href="{_html.escape(target, quote=True)}">') + escape(label) + Html("</a>")
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence], right: Iterable[int] = ()) -> Html:
-    """A table with a header row; cells in the columns ``right`` are right-aligned (figures)."""
+def table(headers: Sequence[str], rows: Iterable[Sequence], right: Iterable[int] = (), *, caption: str) -> Html:
+    """A table with a caption and a header row (``scope="col"``); cells in the columns ``right`` are
+    right-aligned (figures)."""
     right = set(right)
 
-    def cells(tag: str, values: Sequence) -> Html:
-        return Html("").join(element(tag, v, class_="num") if i in right else element(tag, v) for i, v in enumerate(values))
+    def cells(tag: str, values: Sequence, **attrs: str) -> Html:
+        return Html("").join(element(tag, v, class_="num", **attrs) if i in right else element(tag, v, **attrs)
+                             for i, v in enumerate(values))
 
-    head = element("thead", element("tr", cells("th", headers)))
+    head = element("thead", element("tr", cells("th", headers, scope="col")))
     body = element("tbody", Html("\n").join(element("tr", cells("td", row)) for row in rows))
-    return element("div", element("table", head, Html("\n"), body), class_="scroll")
+    return element("div", element("table", element("caption", caption), head, Html("\n"), body), class_="scroll")
 
 
 # overflow-wrap: a word from data longer than a phone's line breaks instead of widening the page.
@@ -82,13 +84,21 @@ nav{font-size:.95rem;margin-bottom:1rem}a{color:#0b5cad}
 .scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
 th,td{border-bottom:1px solid #dee2e6;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f1f3f5}.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:.9em}
-small,.note{color:#555}
+small,.note{color:#555}caption{caption-side:top;text-align:left;font-weight:600;padding:.2rem 0}
+.boston-skip{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+.boston-skip:focus{position:fixed;left:1rem;top:1rem;width:auto;height:auto;z-index:10;padding:.4rem .8rem;background:#fff;
+border:2px solid #0b5cad;border-radius:4px}
 """
+# The first thing Tab reaches: a link past the navigation to the page's <main id="main">.
+SKIP_LINK = {"ko": "본문으로 건너뛰기", "en": "Skip to the content"}
 
 
-def page(title: str, body: Html, *, lang: str = "ko", description: str = "") -> str:
-    """A whole HTML document, self-contained (one inline style sheet, no script, nothing remote)."""
+def page(title: str, nav: Html, main: Sequence, *, lang: str = "ko", description: str = "") -> str:
+    """A whole HTML document, self-contained (one inline style sheet, no script, nothing remote):
+    a skip link, the navigation, then ``main`` as the page's <main id="main">."""
     meta = f'<meta name="description" content="{escape(description)}">\n' if description else ""
+    skip = Html(f'<a class="boston-skip" href="#main">{escape(SKIP_LINK.get(lang, SKIP_LINK["en"]))}</a>')
+    body = Html("\n").join([skip, nav, element("main", *main, id="main")])
     return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n{meta}<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")

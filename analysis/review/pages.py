@@ -49,11 +49,11 @@ def edition_line(edition: Edition, tables: dict[str, pd.DataFrame], sources: pd.
     if english:
         parts = [m.Markup("**Edition** ") + m.escape(edition.date), m.Markup("**commit** ") + commit,
                  m.Markup(f"{n_sources} sources"), m.link("all editions", EDITIONS, relative=True),
-                 m.link("한국어", LANDING, relative=True)]
+                 m.in_language(m.link("한국어", LANDING, relative=True), "ko")]
     else:
         parts = [m.Markup("**판** ") + m.escape(edition.date), m.Markup("**커밋** ") + commit,
                  m.Markup(f"출처 {n_sources}개"), m.link("판 목록", EDITIONS, relative=True),
-                 m.link("English summary", ENGLISH, relative=True)]
+                 m.in_language(m.link("English summary", ENGLISH, relative=True), "en")]
     return m.Markup(" · ").join(parts) + m.Markup("\n")
 
 
