@@ -6,12 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from analysis.checks.pairing import ALLOWED, HAND_NUMBER
 from analysis.render import qmd
-
-# Years (1970-2039) and single digits (chapter numbers, "3대 요인") may be typed; anything else
-# that looks like a figure must come from an inline expression over clean data.
-HAND_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)")
-ALLOWED = re.compile(r"^(19[7-9]\d|20[0-3]\d|\d)$")
 
 
 def prose_without_code(line: str) -> str:

@@ -34,8 +34,12 @@ from pathlib import Path
 
 from analysis.checks.output import Findings
 from analysis.report.provenance import ROW_FIELDS, describe, leaves
-from analysis.render.qmd import ALLOWED, HAND_NUMBER
 
+# A number typed by hand, and the ones that may be: years (1970-2039) and single digits (chapter
+# numbers, "3대 요인"). Anything else that looks like a figure must come from clean data (the chapters'
+# test reads their prose with the same two patterns).
+HAND_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)")
+ALLOWED = re.compile(r"^(19[7-9]\d|20[0-3]\d|\d)$")
 # Words that join two neighbouring figures (the text between them; for "보다" also just after).
 NESTED = re.compile(r"그\s?중|이\s?중|가운데|(?<![가-힣])중(?:에서)?(?![가-힣])|\bof which\b|\bamong\b|\bout of\b")
 COMPARED = re.compile(r"대비|보다|비해|견주|비교|\bcompared\b|\bthan\b|\bversus\b|\bvs\b")
