@@ -33,7 +33,7 @@ from analysis.checks import contrast
 from analysis.checks import text_alternatives as ta
 from analysis.checks.chart_expectations import FIGURES, Tables, expected
 from analysis.report import chart_text, charts
-from conftest import REPORT, ROOT, chart_markdown, needs_chromium
+from conftest import REPORT, ROOT, chart_markdown, figure_cells, needs_chromium
 
 CLEAN = ROOT / "data" / "clean"
 
@@ -94,12 +94,8 @@ def alternatives(executed) -> dict[str, dict]:
     accessible name), the description and tables beside the chart, and the PDF image's alt text."""
     from analysis.checks.pdf_charts import html_charts
 
-    nb, executable = executed
     out = {}
-    for cell, src in zip(nb.cells, executable):
-        label = src.options.get("label", "")
-        if not label.startswith("fig-"):
-            continue
+    for label, cell in figure_cells(executed):
         md = chart_markdown(cell)
         (_, spec), = html_charts(md)
         reader = _ChartOutput()
