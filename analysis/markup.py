@@ -15,7 +15,9 @@ generator of the report's Markdown builds it here:
   which no character can end the script or change how the HTML parser reads it.
 
 ``Markup`` has ``_repr_markdown_``, so a cell or an inline ``{python}`` expression that returns it is
-read by Quarto as Markdown, while a plain ``str`` is shown as plain text.
+read by Quarto as Markdown, while a plain ``str`` is shown as plain text. Its output also names its
+kind (``Cited``, ``Label``, …) under :data:`KIND`, which Quarto ignores: the tests read it to prove that
+every inline expression gives a cited figure or a label, never a bare value.
 """
 
 from __future__ import annotations
@@ -59,11 +61,17 @@ _SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 _URL_SAFE = "-._~:/?#@!$&*+,;=%"
 
 
+KIND = "text/x-boston-report-kind"  # the media type of a Markup output's kind
+
+
 class Markup(str):
     """Markdown that is already safe: produced by this module (or written by the report's authors)."""
 
     def _repr_markdown_(self) -> str:
         return str(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {KIND: type(self).__name__}  # IPython adds the Markdown from _repr_markdown_
 
     def __add__(self, other: str) -> "Markup":
         return Markup(str(self) + str(escape(other)))

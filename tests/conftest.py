@@ -14,6 +14,7 @@ from hypothesis import settings
 settings.register_profile("boston-report", deadline=None)
 settings.load_profile("boston-report")
 
+from analysis.markup import KIND
 from analysis.paths import PACKAGE_ROOT, ProjectPaths
 from analysis.render import qmd
 
@@ -121,8 +122,8 @@ def inline_results(nb) -> list[tuple[str, str, str, str]]:
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        kinds = cell.metadata["boston_report"].get("kinds", [])
-        for found, kind in zip(cell.metadata.get("user_expressions", []), kinds):
+        for found in cell.metadata.get("user_expressions", []):
             data = found["result"]["data"]
+            kind = data.get(KIND, "a bare value")  # Markup says what it is; a str, int or float does not
             out.append((origin(cell), found["expression"], kind, data.get("text/markdown", data.get("text/plain", ""))))
     return out

@@ -254,3 +254,18 @@ def test_the_notebook_includes_the_bundles_placeholder_where_the_source_includes
     front = yaml.safe_load(ex.front_matter_cell(source).source.strip("-\n"))
     assert front["format"]["html"]["include-in-header"] == [vegabundle.PLACEHOLDER_INCLUDE, "_og.html"]
     assert qmd.front_matter(source)["format"]["html"]["include-in-header"] == [vegabundle.INCLUDE, "_og.html"]
+
+
+def test_an_inline_value_says_whether_it_is_markup_and_a_bare_value_does_not(tiny):
+    """What the report's test of inline figures reads (conftest.inline_results): a Markup value's
+    output names its kind beside its Markdown; a bare number names none, so it cannot pass as cited."""
+    from analysis.markup import KIND
+
+    doc = tiny.root / "report" / "doc.qmd"
+    doc.write_text(DOC.replace("이다.", "이다. `{python} __import__('analysis.report.provenance', fromlist=['x']).label('보스턴')`"),
+                   encoding="utf-8")
+    run(tiny)
+    results = [r["result"]["data"] for c in notebook(tiny).cells if c.cell_type == "markdown"
+               for r in c.metadata.get("user_expressions", [])]
+    assert [d.get(KIND) for d in results] == [None, None, "Label"]
+    assert results[2]["text/markdown"] == "보스턴"

@@ -34,12 +34,6 @@ ROOT_ENV = "BOSTON_REPORT_ROOT"  # which project the chapters read: the kernel i
 NOT_SETTINGS = {FORCE_ENV, EXECUTING_ENV, ROOT_ENV, "BOSTON_REPORT_DATA_DOCS"}
 EXECUTED_SUFFIX = ".executed.ipynb"
 CELL_TIMEOUT = 600  # seconds; the longest chapter cell takes a few
-# Wraps each inline expression so that the kernel also records what kind of value it is (a cited
-# figure, a label, …) without evaluating it twice; Quarto reads only the value.
-KIND_PROBE = "__boston_kind({})"
-KIND_SETUP = ("def __boston_kind(value):\n    __boston_kind.kinds.append(type(value).__name__)\n    return value\n"
-              "__boston_kind.kinds = []\n"
-              "def __boston_kinds():\n    out = ','.join(__boston_kind.kinds)\n    __boston_kind.kinds.clear()\n    return out")
 
 
 class ExecutionError(RuntimeError):
@@ -142,14 +136,13 @@ def _error_text(content: dict) -> str:
 
 def evaluate_inline(client, cell) -> None:
     """Evaluate a Markdown cell's inline expressions and store their results where Quarto reads them
-    (``user_expressions``, as its own notebook.py does), with the kind of value each is."""
+    (``user_expressions``, as its own notebook.py does)."""
     expressions = qmd.inline_expressions(cell.source)
     cell.metadata.pop("user_expressions", None)
     if not expressions:
         return
     origin = cell.metadata[META]["origin"]
-    wanted = {str(i): KIND_PROBE.format(e) for i, e in enumerate(expressions)}
-    wanted["kinds"] = "__boston_kinds()"
+    wanted = {str(i): e for i, e in enumerate(expressions)}
     content = client.wait_for_reply(client.kc.execute("", user_expressions=wanted))["content"]
     if content.get("status") != "ok":
         raise ExecutionError(f"{origin}: inline expressions failed: {_error_text(content)}")
@@ -160,8 +153,6 @@ def evaluate_inline(client, cell) -> None:
             raise ExecutionError(f"{origin} (the Markdown from here on): inline `{{python}} {expr}` failed: {_error_text(result)}")
         results.append({"expression": expr, "result": result})
     cell.metadata["user_expressions"] = results
-    kinds = content["user_expressions"]["kinds"].get("data", {}).get("text/plain", "''").strip("'\"")
-    cell.metadata[META]["kinds"] = kinds.split(",") if kinds else []
 
 
 def run_cells(client, nb) -> None:
@@ -206,7 +197,7 @@ def run(client, nb, folder: Path) -> None:
     """Execute one document's notebook as from ``folder``, after clearing the previous document's
     names (outside the notebook: no cell records it)."""
     client.nb = nb
-    _silent(client, f"%reset -f\nimport os as __os\n__os.chdir({str(folder)!r})\ndel __os\n{KIND_SETUP}", str(folder))
+    _silent(client, f"%reset -f\nimport os as __os\n__os.chdir({str(folder)!r})\ndel __os", str(folder))
     run_cells(client, nb)
 
 
