@@ -6,6 +6,10 @@
   page from which Quarto lost a payload's place leaves the previous `_output/` and its edition
   record whole (byte for byte), and the next render recovers by itself.
 
+Two whole renders (the contract's); the failure cases render only the document they need (the
+report for its PDF and its payloads, the English summary, the smallest page, for a killed
+post-render): Quarto runs the project's pre- and post-render for any of its documents.
+
 Quarto is required in CI (`.ci/run` installs it before the tests); elsewhere these tests are
 skipped with a reason when `quarto` is not on PATH.
 """
@@ -25,6 +29,7 @@ from conftest import ROOT, snapshot_dir
 
 QUARTO = shutil.which("quarto")
 PAGES = ("report/index.html", "report/site/index.html", "report/site/en.html")
+SMALLEST = "report/site/en.executed.ipynb"  # the English summary: one HTML page, the quickest to render
 # A post-render that runs the real one with one step changed (the test's {hook}), in the project copy.
 HOOKED_POST_RENDER = """import os, signal, sys
 from pathlib import Path
@@ -91,7 +96,7 @@ def reading(root: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
+def rendered_copy(tmp_path_factory) -> Path:
     """A copy of the project (data, suites, documents, the Quarto project), rendered once with
     `boston-report render`."""
     needs_quarto()
@@ -113,25 +118,26 @@ def project(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_boston_report_render_and_plain_quarto_render_give_the_same_pages(project):
+def test_boston_report_render_and_plain_quarto_render_give_the_same_pages(rendered_copy):
     """`boston-report render` is `quarto render` at the root: the same HTML text, PDF text and
     page count, every payload put back (no token anywhere), the edition record naming each file."""
-    first = reading(project)
+    first = reading(rendered_copy)
     assert len(first["report/index.html"]) > 50_000 and first["pdf"][0] > 20
-    run = quarto(project)
+    run = quarto(rendered_copy)
     assert run.returncode == 0, run.stderr[-3000:]
-    assert reading(project) == first
+    assert reading(rendered_copy) == first
     for page in PAGES:
-        assert "boston-payload-" not in (project / "_output" / page).read_text(encoding="utf-8"), page
+        assert "boston-payload-" not in (rendered_copy / "_output" / page).read_text(encoding="utf-8"), page
     assert "_output/ in one step" in run.stderr
 
 
 @pytest.mark.slow
-def test_a_failed_pdf_leaves_the_last_output_and_its_record_whole(project):
-    before = snapshot_dir(project / "_output")
-    run = quarto(project, QUARTO_TYPST="/bin/false")  # the HTML renders, then the PDF fails
+def test_a_failed_pdf_leaves_the_last_output_and_its_record_whole(rendered_copy):
+    before = snapshot_dir(rendered_copy / "_output")
+    # The report's HTML renders, then its PDF fails.
+    run = quarto(rendered_copy, "report/index.executed.ipynb", QUARTO_TYPST="/bin/false")
     assert run.returncode != 0
-    assert snapshot_dir(project / "_output") == before
+    assert snapshot_dir(rendered_copy / "_output") == before
 
 
 @pytest.mark.slow
@@ -139,35 +145,35 @@ def test_a_failed_pdf_leaves_the_last_output_and_its_record_whole(project):
     "folders.overlay = kill",  # the pages made whole and recorded, killed before publishing
     "folders.replace = kill",  # killed with the new _output/ staged beside the old
 ])
-def test_a_killed_post_render_leaves_the_last_output_whole_and_the_next_render_recovers(project, hook):
-    script = project / "report" / "_postrender.py"
+def test_a_killed_post_render_leaves_the_last_output_whole_and_the_next_render_recovers(rendered_copy, hook):
+    script = rendered_copy / "report" / "_postrender.py"
     real = script.read_text(encoding="utf-8")
-    before = snapshot_dir(project / "_output")
+    before = snapshot_dir(rendered_copy / "_output")
     try:
         script.write_text(HOOKED_POST_RENDER.format(hook=hook), encoding="utf-8")
-        assert quarto(project, "report/index.executed.ipynb", "--to", "typst").returncode != 0
-        assert snapshot_dir(project / "_output") == before
+        assert quarto(rendered_copy, SMALLEST).returncode != 0
+        assert snapshot_dir(rendered_copy / "_output") == before
     finally:
         script.write_text(real, encoding="utf-8")
-    run = quarto(project, "report/index.executed.ipynb", "--to", "typst")
+    run = quarto(rendered_copy, SMALLEST)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert not list(project.glob(".output-*")), "the killed run's staging folder is gone"
+    assert not list(rendered_copy.glob(".output-*")), "the killed run's staging folder is gone"
 
 
 @pytest.mark.slow
-def test_a_page_whose_payloads_quarto_lost_is_refused_and_nothing_is_published(project):
+def test_a_page_whose_payloads_quarto_lost_is_refused_and_nothing_is_published(rendered_copy):
     """As if a Quarto upgrade stripped HTML comments: the tooltips, CSV links and verdict colours
     held apart would vanish from the page; the post-render refuses it instead."""
     hook = ("import re\nout = Path(os.environ['QUARTO_PROJECT_OUTPUT_DIR']) / 'report' / 'index.html'\n"
             "out.write_text(re.sub(r'<!--boston-payload-[0-9a-f]{32}-->', '', out.read_text(encoding='utf-8')), encoding='utf-8')")
-    script = project / "report" / "_postrender.py"
+    script = rendered_copy / "report" / "_postrender.py"
     real = script.read_text(encoding="utf-8")
-    before = snapshot_dir(project / "_output")
+    before = snapshot_dir(rendered_copy / "_output")
     try:
         script.write_text(HOOKED_POST_RENDER.format(hook=hook), encoding="utf-8")
-        run = quarto(project, "--to", "html")
+        run = quarto(rendered_copy, "report/index.executed.ipynb", "--to", "html")
     finally:
         script.write_text(real, encoding="utf-8")
     assert run.returncode != 0
     assert "report/index.html:" in run.stderr and "were not put back" in run.stderr and "nothing was published" in run.stderr
-    assert snapshot_dir(project / "_output") == before
+    assert snapshot_dir(rendered_copy / "_output") == before
