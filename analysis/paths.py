@@ -52,7 +52,7 @@ class ProjectPaths:
 
     @property
     def output(self) -> Path:
-        """Quarto's output-dir (the root _quarto.yml): everything one render writes."""
+        """Where a render is published (Quarto writes into build/render/; the post-render replaces this in one step)."""
         return self.root / "_output"
 
     @property

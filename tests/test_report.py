@@ -181,8 +181,8 @@ def test_quarto_project_is_configured_for_offline_html_and_korean_pdf():
 
 
 def test_one_quarto_project_at_the_root_renders_the_report():
-    """`quarto render` at the root and `quarto render report` are one project (Quarto finds the
-    nearest _quarto.yml above report/): there is no second project file to drift, and every
+    """`quarto render` at the root is the one project (Quarto finds the nearest _quarto.yml above
+    any document under report/): there is no second project file to drift, and every
     document the root renders is a report page whose settings come from report/_metadata.yml."""
     import yaml
 

@@ -18,7 +18,7 @@ and, once its charts are drawn:
   Escape hides it with the focus left where it was; on the next link the next tooltip shows.
 
 Pages whose text is not ours (Great Expectations' Data Docs) are checked the same way, and what
-axe finds there is listed (:data:`DATA_DOCS_KNOWN`, the README's accessibility section): a rule
+axe finds there is listed (:data:`DATA_DOCS_KNOWN`, docs/accessibility.md): a rule
 not in that list is a problem, so the list stays true.
 """
 

@@ -493,9 +493,9 @@ def check_size(site: Path, limit: int = PAGES_LIMIT) -> Findings:
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     line = f"size: {total / 1e6:.1f} MB of GitHub Pages' {limit / 1e6:.0f} MB"
     if total > limit:
-        f.problems.append(f"{line}: the site is too large to publish; move older editions' files elsewhere (README: Publishing)")
+        f.problems.append(f"{line}: the site is too large to publish; move older editions' files elsewhere (docs/publishing.md)")
     elif total > PAGES_WARNING * limit:
-        f.notes.append(f"{line}: WARNING, over {PAGES_WARNING:.0%}; plan where older editions' files go (README: Publishing)")
+        f.notes.append(f"{line}: WARNING, over {PAGES_WARNING:.0%}; plan where older editions' files go (docs/publishing.md)")
     else:
         f.notes.append(line)
     return f

@@ -2,8 +2,8 @@
 fact — not in the prose, the summary, a table or a chart title.
 
 A row is *unconfirmed* when the figure was not seen in the source's own text: its ``quote`` is
-empty. That is how a raw row says so (the README: "Where the source text was not seen, the row has
-no quote"), and its sidecar's notes say why (transcribed from the research dossier; the page is not
+empty. That is how a raw row says so (docs/data-model.md: "Where the source text was not seen, the row has
+no `quote`"), and its sidecar's notes say why (transcribed from the research dossier; the page is not
 in the stored corpus; "figure not in the stored text"). Such a figure may still be shown, but only
 as what it is: the text that states it must carry :data:`MARK` ("원문 미확인"), which
 :func:`hedge` adds. Anything else is refused where the figure is cited:

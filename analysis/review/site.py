@@ -8,7 +8,7 @@ committed checkout. Every link is relative, so the site works from any sub-path 
 
 The render must be this checkout's (:func:`analysis.edition.check_render`): a site that
 showed one commit's report beside another commit's data would be worse than none. The site is
-written to a staging folder and exchanged with ``_site/`` in one atomic step (:mod:`analysis.build.publish`,
+written to a staging folder and exchanged with ``_site/`` in one atomic step (:mod:`analysis.folders`,
 as ``data/clean/``), under a lock (``.site.lock``): a failed or killed run leaves the last site whole,
 and the next run removes what a killed one left (``.site-staging-*``) before it starts.
 """
