@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import settings
 settings.register_profile("boston-report", deadline=None)
 settings.load_profile("boston-report")
 
+from analysis.checks.output import find_chromium
 from analysis.markup import KIND
 from analysis.paths import PACKAGE_ROOT, ProjectPaths
 from analysis.render import qmd
@@ -24,7 +26,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 ROOT = PACKAGE_ROOT
 REPORT = ROOT / "report"
 INDEX = REPORT / "index.qmd"
-CHROMIUM = shutil.which(os.environ.get("CHROMIUM") or "chromium")
+CHROMIUM = find_chromium()  # $CHROMIUM, else Debian's chromium (or another name for it) on PATH
 
 
 @pytest.fixture
@@ -33,6 +35,24 @@ def project(tmp_path: Path) -> ProjectPaths:
     for name in ("data", "expectations"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns(".clean-*"))
     return ProjectPaths(tmp_path)
+
+
+def git(root: Path, *args: str) -> str:
+    """git in ``root`` as a test's throw-away repository needs it: a fixed author, no signing, the
+    output (stripped); a failing command fails the test."""
+    out = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false",
+                          *args], cwd=root, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def commit_all(root: Path, message: str) -> str:
+    """Everything in ``root`` committed (the repository made first, on main, if there is none);
+    the new commit's id."""
+    if not (root / ".git").exists():
+        git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD")
 
 
 def snapshot_dir(path: Path) -> dict[str, bytes]:

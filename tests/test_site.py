@@ -15,7 +15,7 @@ from analysis.edition import Edition, StaleRender, data_sha256
 from analysis.report.data import load_all
 from analysis.review import site
 
-from conftest import ROOT
+from conftest import ROOT, commit_all, snapshot_dir
 
 EDITION = Edition("2026-12-03", "0123456789abcdef0123456789abcdef01234567", False, data_sha256(ROOT / "data" / "clean"))
 
@@ -76,16 +76,6 @@ def fake_render(project: ProjectPaths) -> None:
     for name in ("index.html", "en.html"):
         (out / "site" / name).write_text("<!DOCTYPE html><html><head><title>s</title></head><body>landing</body></html>")
     write_record(project.root, project.rendered, project.output, [p for p in project.output.rglob("*") if p.is_file() and p.name != "edition.json"])
-
-
-def commit_all(root: Path, message: str) -> None:
-    import subprocess
-
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", message]):
-        if args[0] == "init" and (root / ".git").exists():
-            continue
-        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
-                       cwd=root, check=True, capture_output=True)
 
 
 @pytest.mark.slow
@@ -175,8 +165,6 @@ def two_commits(project: ProjectPaths, tmp_path: Path, monkeypatch):
     """A site with edition A built, then a second commit rendered (edition B), ready to be killed."""
     import shutil
 
-    from conftest import snapshot_dir
-
     monkeypatch.setattr(site, "_data_docs", stub_data_docs)
     shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
     (project.root / ".gitignore").write_text("_output/\n_site/\n.site*\n.editions*\n")
@@ -209,7 +197,6 @@ def test_a_site_killed_at_any_point_leaves_the_last_site_whole_and_the_next_run_
     """On main: a kill between the swap's two renames left no _site/, a kill after the edition folder
     was written jammed every later run (FileExistsError), and each kill left a .site-staging-* folder."""
     from analysis.review import editions
-    from conftest import snapshot_dir
 
     project, archive, old_site, old_archive = two_commits
     leftovers = killed_site(project, archive, point)
@@ -234,7 +221,6 @@ def test_without_an_atomic_exchange_a_kill_between_the_renames_is_mended_by_the_
     """Where the system cannot exchange two folders the swap is two renames; a kill between them
     leaves the old site aside, and the next run (or its recovery alone) puts it back."""
     from analysis import folders
-    from conftest import snapshot_dir
 
     project, archive, old_site, _ = two_commits
     killed_site(project, archive, "site-between-renames")
@@ -246,8 +232,6 @@ def test_without_an_atomic_exchange_a_kill_between_the_renames_is_mended_by_the_
 
 def test_what_an_older_version_left_is_cleared(two_commits):
     """The older swap's names: `_site.previous` (restored when _site/ is missing) and `.site-staging-<random>`."""
-    from conftest import snapshot_dir
-
     project, archive, old_site, _ = two_commits
     project.site.rename(project.root / "_site.previous")
     (project.root / ".site-staging-k2j3h4").mkdir()
