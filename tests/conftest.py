@@ -29,12 +29,17 @@ INDEX = REPORT / "index.qmd"
 CHROMIUM = find_chromium()  # $CHROMIUM, else Debian's chromium (or another name for it) on PATH
 
 
+def copy_project(root: Path, source: Path = ROOT) -> ProjectPaths:
+    """A copy of ``source``'s data/ and expectations/ in ``root`` (the code is the installed package)."""
+    for name in ("data", "expectations"):
+        shutil.copytree(source / name, root / name, ignore=shutil.ignore_patterns(".clean-*"))
+    return ProjectPaths(root)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectPaths:
-    """A copy of data/ and expectations/ (the code is the installed package)."""
-    for name in ("data", "expectations"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns(".clean-*"))
-    return ProjectPaths(tmp_path)
+    """A copy of data/ and expectations/ of this checkout, the test's to change."""
+    return copy_project(tmp_path)
 
 
 def git(root: Path, *args: str) -> str:
