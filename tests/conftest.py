@@ -60,9 +60,46 @@ def commit_all(root: Path, message: str) -> str:
     return git(root, "rev-parse", "HEAD")
 
 
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> ProjectPaths:
+    """A copy of the project after one real build (Great Expectations and all), made once for the
+    session: read it; a test that changes it works on ``copy_project(tmp_path, built_project.root)``."""
+    from analysis.build.pipeline import build
+
+    built = copy_project(tmp_path_factory.mktemp("built"))
+    build(built, progress=lambda _: None)
+    return built
+
+
 def snapshot_dir(path: Path) -> dict[str, bytes]:
     """Every file's bytes, to prove a folder did not change."""
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def edit(project: ProjectPaths, rel: str, old: str, new: str, *, rechecksum: bool = True) -> Path:
+    """The first ``old`` in the project's file ``rel`` replaced by ``new`` (which must be there);
+    with ``rechecksum`` the sidecar's sha256 follows, as a contributor's edit would."""
+    from analysis.build.sources import update_checksum
+
+    path = project.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if rechecksum:
+        update_checksum(path)
+    return path
+
+
+def build_refused(project: ProjectPaths, error: type[Exception], match: str | None = None) -> Exception:
+    """Build the project expecting ``error`` (and ``match``): data/clean/ must be as it was, byte
+    for byte. The error, for its message."""
+    from analysis.build.pipeline import build
+
+    before = snapshot_dir(project.clean)
+    with pytest.raises(error, match=match) as caught:
+        build(project, progress=lambda _: None)
+    assert snapshot_dir(project.clean) == before
+    return caught.value
 
 
 def nodes_where(tree, match) -> list[dict]:
