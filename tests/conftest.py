@@ -189,3 +189,55 @@ def inline_results(nb) -> list[tuple[str, str, str, str]]:
             kind = data.get(KIND, "a bare value")  # Markup says what it is; a str, int or float does not
             out.append((origin(cell), found["expression"], kind, data.get("text/markdown", data.get("text/plain", ""))))
     return out
+
+
+# --------------------------------------------------------------------------- sharing the tests out
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items) -> None:
+    """How `make test` shares the tests between its processes (pytest-xdist, ``--dist loadgroup``).
+
+    Tests that use one of our module- or session-scoped fixtures (the executed report, a built
+    project, a page audit…) form one group, run in one process, so that the fixture is made once;
+    every other test is handed out on its own, so that a file's slow tests do not queue behind each
+    other in one process while the other one idles. The slow tests go out first."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    groups = _fixture_groups(items)
+    for item in items:
+        if item in groups:
+            item.add_marker(pytest.mark.xdist_group(groups[item]))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: otherwise in file order
+
+
+def _fixture_groups(items) -> dict:
+    """item -> group name, for the items that share a fixture wider than one test (ours, not
+    pytest's own such as tmp_path_factory); items joined through any chain of shared fixtures are
+    one group, named after a session fixture they share, else after a module's."""
+    parent: dict = {}
+
+    def root(key):
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    first: dict = {}
+    for item in items:
+        keys = []
+        for name, defs in getattr(item, "_fixtureinfo").name2fixturedefs.items():
+            fixture = defs[-1]
+            if not fixture.baseid:  # a plugin's (tmp_path_factory, worker_id…): cheap, shared by all
+                continue
+            if fixture.scope in ("session", "package"):
+                keys.append(f"{name}@{fixture.baseid}")
+            elif fixture.scope == "module":
+                keys.append(f"{name}@{item.nodeid.split('::')[0]}")
+        keys.sort(key=lambda k: (not k.endswith("@tests"), k))  # a session fixture names the group it joins
+        for key in keys:
+            parent.setdefault(key, key)
+        for key in keys[1:]:
+            if root(key) != root(keys[0]):
+                parent[root(key)] = root(keys[0])
+        if keys:
+            first[item] = keys
+    return {item: root(keys[0]) for item, keys in first.items()}
