@@ -3,9 +3,11 @@ run the real pipeline on them, and check that the copy's data/clean/ is untouche
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -192,52 +194,99 @@ def inline_results(nb) -> list[tuple[str, str, str, str]]:
 
 
 # --------------------------------------------------------------------------- sharing the tests out
+#
+# `make test` runs the tests in two processes (pytest-xdist, ``--dist loadgroup``). Tests that use
+# one of our module- or session-scoped fixtures (the executed report, a rendered copy, a built
+# project, a page audit…) form one group and run in one process, in file order, so that the
+# fixture is made once (and the executed report, which writes into the checkout, is never made
+# by two processes at once); every other test is handed out on its own, so that a file's slow
+# tests do not queue in one process while the other idles. The groups are read from each test's
+# fixtures as it is collected, beside any xdist_group mark. pytest-xdist 3.8 passes a group to
+# its scheduler inside the test's id, which pytest 9.2 no longer lets it change
+# (pytest-dev/pytest-xdist#1386: the groups are silently dropped); so each process writes the
+# groups it collected to a file and the scheduler below reads them from there.
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items) -> None:
-    """How `make test` shares the tests between its processes (pytest-xdist, ``--dist loadgroup``).
-
-    Tests that use one of our module- or session-scoped fixtures (the executed report, a built
-    project, a page audit…) form one group, run in one process, so that the fixture is made once;
-    every other test is handed out on its own, so that a file's slow tests do not queue behind each
-    other in one process while the other one idles. The slow tests go out first."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    groups = _fixture_groups(items)
-    for item in items:
-        if item in groups:
-            item.add_marker(pytest.mark.xdist_group(groups[item]))
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: otherwise in file order
+GROUPS_KEY = "boston_report_groups"  # in each process's workerinput: the folder for the groups' files
+GROUPS_FOLDER = pytest.StashKey[str]()  # the same, in the controlling process
 
 
-def _fixture_groups(items) -> dict:
-    """item -> group name, for the items that share a fixture wider than one test (ours, not
-    pytest's own such as tmp_path_factory); items joined through any chain of shared fixtures are
-    one group, named after a session fixture they share, else after a module's."""
-    parent: dict = {}
+def fixture_groups(items) -> dict[str, str]:
+    """nodeid -> group, for the tests in a group: those sharing a fixture of ours wider than one
+    test (pytest's own, such as tmp_path_factory, are cheap and shared by all) and those marked
+    xdist_group; tests joined through any chain of shared fixtures are one group, named after a
+    session fixture they share, else after a module's."""
+    parent: dict[str, str] = {}
 
-    def root(key):
+    def root(key: str) -> str:
         while parent[key] != key:
             key = parent[key]
         return key
 
-    first: dict = {}
+    keys_of: dict = {}
     for item in items:
-        keys = []
+        keys = [f"{m.args[0] if m.args else m.kwargs.get('name', 'default')}@mark" for m in item.iter_markers("xdist_group")]
         for name, defs in getattr(item, "_fixtureinfo").name2fixturedefs.items():
             fixture = defs[-1]
-            if not fixture.baseid:  # a plugin's (tmp_path_factory, worker_id…): cheap, shared by all
+            if not fixture.baseid:  # a plugin's
                 continue
             if fixture.scope in ("session", "package"):
                 keys.append(f"{name}@{fixture.baseid}")
             elif fixture.scope == "module":
                 keys.append(f"{name}@{item.nodeid.split('::')[0]}")
-        keys.sort(key=lambda k: (not k.endswith("@tests"), k))  # a session fixture names the group it joins
+        keys.sort(key=lambda k: (not k.endswith(("@mark", "@tests")), k))  # a mark or a session fixture names the group
         for key in keys:
             parent.setdefault(key, key)
         for key in keys[1:]:
             if root(key) != root(keys[0]):
                 parent[root(key)] = root(keys[0])
         if keys:
-            first[item] = keys
-    return {item: root(keys[0]) for item, keys in first.items()}
+            keys_of[item.nodeid] = keys
+    return {nodeid: root(keys[0]) for nodeid, keys in keys_of.items()}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """In each process of `make test`: the groups of the tests it collected, for the scheduler."""
+    folder = getattr(config, "workerinput", {}).get(GROUPS_KEY)
+    if folder:
+        path = Path(folder) / f"{config.workerinput['workerid']}.json"
+        path.with_suffix(".tmp").write_text(json.dumps(fixture_groups(items)), encoding="utf-8")
+        path.with_suffix(".tmp").replace(path)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """(pytest-xdist, in the controlling process) Where each process writes its groups."""
+    if GROUPS_FOLDER not in node.config.stash:
+        node.config.stash[GROUPS_FOLDER] = tempfile.mkdtemp(prefix="pytest-groups-")
+    node.workerinput[GROUPS_KEY] = node.config.stash[GROUPS_FOLDER]
+
+
+def pytest_unconfigure(config) -> None:
+    if GROUPS_FOLDER in config.stash:
+        shutil.rmtree(config.stash[GROUPS_FOLDER], ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``: xdist's own, with the groups read from the files."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class FixtureGroupScheduling(LoadGroupScheduling):
+        """A group's tests are one unit of work, every other test a unit of its own."""
+
+        groups: dict[str, str] | None = None
+
+        def schedule(self) -> None:
+            if self.groups is None and self.collection_is_completed:
+                folder = Path(config.stash[GROUPS_FOLDER])
+                found = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+                assert found and all(f == found[0] for f in found), "the test processes collected different groups"
+                self.groups = found[0]
+            super().schedule()
+
+        def _split_scope(self, nodeid: str) -> str:
+            return self.groups.get(nodeid) or super()._split_scope(nodeid)  # a test id xdist could mark
+
+    return FixtureGroupScheduling(config, log)
