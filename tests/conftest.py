@@ -64,12 +64,13 @@ def commit_all(root: Path, message: str) -> str:
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> ProjectPaths:
-    """A copy of the project after one real build (Great Expectations and all), made once for the
-    session: read it; a test that changes it works on ``copy_project(tmp_path, built_project.root)``."""
+    """A copy of the project after one real build with its Data Docs (``build --data-docs``: Great
+    Expectations and all), made once for the session: read it; a test that changes it works on
+    ``copy_project(tmp_path, built_project.root)``."""
     from analysis.build.pipeline import build
 
     built = copy_project(tmp_path_factory.mktemp("built"))
-    build(built, progress=lambda _: None)
+    build(built, data_docs=True, progress=lambda _: None)
     return built
 
 

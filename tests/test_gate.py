@@ -137,9 +137,8 @@ def test_render_without_quarto_builds_then_explains(project, capsys, monkeypatch
     assert "build ok" in err and "Quarto is not installed" in err and "pip install quarto-cli" in err
 
 
-def test_data_docs_are_written(project):
-    build(project, data_docs=True, progress=lambda _: None)
-    assert (project.data_docs / "index.html").exists()
+def test_data_docs_are_written(built_project):
+    assert (built_project.data_docs / "index.html").exists()  # built with data_docs=True
 
 
 HOSPITALS_2025 = "data/raw/kukinews-2025-03-26-research-hospitals/hospitals.csv"
