@@ -78,20 +78,26 @@ def fake_render(project: ProjectPaths) -> None:
     write_record(project.root, project.rendered, project.output, [p for p in project.output.rglob("*") if p.is_file() and p.name != "edition.json"])
 
 
+def commit_and_render(project: ProjectPaths, message: str) -> None:
+    """The copy as a checkout whose data are committed (with the citation the site reads; what a
+    render and a site write is ignored, as in the repository), then rendered."""
+    import shutil
+
+    shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
+    (project.root / ".gitignore").write_text("_output/\n_site/\n.site*\n.editions*\n")
+    commit_all(project.root, message)
+    fake_render(project)
+
+
 @pytest.mark.slow
 def test_the_site_is_assembled_and_a_committed_render_becomes_an_edition_once(project: ProjectPaths, tmp_path: Path, monkeypatch):
     """Real Data Docs (GX) on the real vendored assets; stand-in pages for the render. The two
     assemblies after the first are about the archive: their Data Docs are the stand-in (GX's
     seconds each, and the same data)."""
-    import shutil
-
     from analysis.review import editions, pages
     from analysis.checks import site as sitecheck
 
-    shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
-    (project.root / ".gitignore").write_text("_output/\n_site/\n")
-    commit_all(project.root, "edition")
-    fake_render(project)
+    commit_and_render(project, "edition")
     archive, out, assets = tmp_path / "archive", tmp_path / "site", ROOT / site.DATA_DOCS_ASSETS
     first = site.assemble(project, archive, out, assets, progress=lambda _: None)
     assert first.archived is not None and first.archived.new
@@ -166,13 +172,8 @@ site.assemble(ProjectPaths(root), archive, root / "_site", progress=lambda m: No
 @pytest.fixture
 def two_commits(project: ProjectPaths, tmp_path: Path, monkeypatch):
     """A site with edition A built, then a second commit rendered (edition B), ready to be killed."""
-    import shutil
-
     monkeypatch.setattr(site, "_data_docs", stub_data_docs)
-    shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
-    (project.root / ".gitignore").write_text("_output/\n_site/\n.site*\n.editions*\n")
-    commit_all(project.root, "A")
-    fake_render(project)
+    commit_and_render(project, "A")
     archive = tmp_path.parent / f"{tmp_path.name}-archive" / "_editions"  # outside the repository, as CI's
     site.assemble(project, archive, project.site, progress=lambda _: None)
     (project.root / "CITATION.cff").write_text((project.root / "CITATION.cff").read_text() + "\n")
