@@ -226,7 +226,8 @@ def fixture_groups(items) -> dict[str, str]:
     keys_of: dict = {}
     for item in items:
         keys = [f"{m.args[0] if m.args else m.kwargs.get('name', 'default')}@mark" for m in item.iter_markers("xdist_group")]
-        for name, defs in getattr(item, "_fixtureinfo").name2fixturedefs.items():
+        info = getattr(item, "_fixtureinfo", None)  # pytest's record of the test's fixture closure
+        for name, defs in (info.name2fixturedefs.items() if info else ()):
             fixture = defs[-1]
             if not fixture.baseid:  # a plugin's
                 continue
@@ -245,6 +246,7 @@ def fixture_groups(items) -> dict[str, str]:
     return {nodeid: root(keys[0]) for nodeid, keys in keys_of.items()}
 
 
+@pytest.hookimpl(trylast=True)  # the test ids as the process sends them
 def pytest_collection_modifyitems(config, items) -> None:
     """In each process of `make test`: the groups of the tests it collected, for the scheduler."""
     folder = getattr(config, "workerinput", {}).get(GROUPS_KEY)
