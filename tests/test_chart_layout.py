@@ -15,7 +15,7 @@ from analysis.report import charts, data, density, hospitals, response
 from analysis.checks import output as co
 from analysis.report import provenance as prov
 from analysis.render.vegabundle import vega_bundle_script
-from test_check_output import CHROMIUM, needs_chromium
+from conftest import CHROMIUM, needs_chromium
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from analysis.checks import output as co
 from analysis.render.vegabundle import vega_bundle_script
 from analysis.checks.output import document_config
 
-from conftest import ROOT
+from conftest import CHROMIUM, ROOT, needs_chromium
 
 FONT_DIRS = [p for p in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto") if os.path.isdir(p)]
 MARGIN_X, MARGIN_Y = co.length_pt("2.2cm"), co.length_pt("2.5cm")
@@ -109,16 +109,6 @@ def test_math_elements_are_found_and_the_report_turns_tex_dollars_off():
     prose = "표기 해석: $B/$M, 약·여·이상; US$4.8 billion and $7.67B."
     assert co.math_elements(pypandoc.convert_text(prose, "html", format="markdown"))  # Pandoc's default would
     assert co.math_elements(pypandoc.convert_text(prose, "html", format=reader)) == []
-
-
-CHROMIUM = co.find_chromium()
-
-
-def needs_chromium():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (Debian's chromium; .ci/run installs it)")
-        pytest.skip("Chromium not installed (apt-get install chromium): the browser checks were not run")
 
 
 def page(tmp_path: Path, body: str, head: str = "") -> Path:

@@ -16,8 +16,7 @@ import yaml
 from analysis.checks import output as co
 from analysis.checks import text as ct
 
-from conftest import ROOT
-from test_check_output import CHROMIUM, needs_chromium
+from conftest import CHROMIUM, ROOT, needs_chromium
 
 FONT_DIRS = [p for p in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto") if os.path.isdir(p)]
 TEMPLATE = (ROOT / "report" / "typst-template.typ").read_text(encoding="utf-8")

@@ -4,7 +4,6 @@ extends a series by a year and adds a table. Every expected figure is written ou
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -18,13 +17,9 @@ from analysis.review.listing import md_escape
 from analysis.paths import ProjectPaths
 from analysis.build.schema import write_csv
 
+from conftest import commit_all, git
+
 HOSTILE = "a|b<script>"
-
-
-def git(root: Path, *args: str) -> str:
-    out = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
-                          "-c", "commit.gpgsign=false", *args], cwd=root, capture_output=True, text=True, check=True)
-    return out.stdout.strip()
 
 
 def write_table(root: Path, table: str, rows: list[dict]) -> None:
@@ -55,7 +50,6 @@ SOURCES = [
 @pytest.fixture
 def repo(tmp_path: Path) -> tuple[ProjectPaths, str]:
     """main: the base data; branch `change` (checked out): the changed data, committed."""
-    git(tmp_path, "init", "-q", "-b", "main")
     write_table(tmp_path, "sources", SOURCES)
     write_table(tmp_path, "venture_investment", [
         vc("ser_x", 2018, 100_000_000.0, "s-a", 2),
@@ -63,9 +57,7 @@ def repo(tmp_path: Path) -> tuple[ProjectPaths, str]:
         vc("ser_y", 2017, 5_000_000.0, "s-a", 4),
     ])
     write_table(tmp_path, "claims", [claim("C1", "differs"), claim("C2", "confirmed")])
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "base")
-    base = git(tmp_path, "rev-parse", "HEAD")
+    base = commit_all(tmp_path, "base")
 
     git(tmp_path, "checkout", "-q", "-b", "change")
     write_table(tmp_path, "venture_investment", [
@@ -80,8 +72,7 @@ def repo(tmp_path: Path) -> tuple[ProjectPaths, str]:
          "year": 2021, "period": "AT", "unit": "count", "value": 12.0, "qualifier": "exact", "evidence": "primary",
          "preferred": True, "source_id": "s-a", "source_row": 6},
     ])
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "change")
+    commit_all(tmp_path, "change")
     return ProjectPaths(tmp_path), base
 
 

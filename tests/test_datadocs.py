@@ -1,9 +1,9 @@
 """The Data Docs as published: every CDN load served from the site by a link relative to its page,
 nothing remote left, an unknown remote load refused by page and URL, the same bytes every time.
 
-Most tests use small hand-made Data Docs and a fake node_modules of tiny files; the last one runs
-Great Expectations on the project's data and the real assets (``make datadocs-assets``, a
-prerequisite of ``make test``)."""
+Most tests use small hand-made Data Docs and a fake node_modules of tiny files; one publishes the
+Data Docs Great Expectations wrote for the project's data (conftest's built_project) with the real
+assets (``make datadocs-assets``, a prerequisite of ``make test``)."""
 
 from __future__ import annotations
 
@@ -250,14 +250,11 @@ def test_every_asset_comes_from_a_package_the_lock_pins():
 
 
 @pytest.mark.slow
-def test_real_data_docs_are_published_offline(project, tmp_path: Path):
-    """Great Expectations on the project's data, then the real assets: no page or stylesheet loads
-    anything remote, every local load and link names a file, and the SRI-pinned files are GX's."""
-    from analysis.build.pipeline import read_published
-    from analysis.build.validate import validate_tables
-
-    built = tmp_path / "built"
-    assert validate_tables(read_published(project), project.expectations, built).success
+def test_real_data_docs_are_published_offline(built_project, tmp_path: Path):
+    """Great Expectations on the project's data (the Data Docs of the session's build, which passed
+    the gate), then the real assets: no page or stylesheet loads anything remote, every local load
+    and link names a file, and the SRI-pinned files are GX's."""
+    built = built_project.data_docs
     pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html"))
     assert "index.html" in pages and any(p.startswith("validations/") and p.count("/") >= 4 for p in pages)
     assert any(remote_resources((built / "index.html").read_text(encoding="utf-8")))

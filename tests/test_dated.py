@@ -9,6 +9,8 @@ import pytest
 from analysis.build.cleaning import dated, events
 from analysis.errors import CleaningError
 
+from conftest import build_refused, edit
+
 TODAY = dt.date(2026, 12, 3)
 
 
@@ -67,20 +69,9 @@ def test_clean_events_refuses_a_future_event(tmp_path):
     ("2023-05-29", "is after its source's date_published 2023-04-29"),
 ])
 def test_build_stops_on_an_impossible_event_date_and_publishes_nothing(project, new_date, message):
-    from analysis.build.pipeline import build
-    from analysis.build.sources import update_checksum
-    from conftest import snapshot_dir
-
     rel = "data/raw/sedaily-2023-04-29-korea-us-bio-supply-chain/events.csv"
-    path = project.root / rel
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("2023-04-29,대응,한미 정상회담", f"{new_date},대응,한미 정상회담", 1), encoding="utf-8")
-    update_checksum(path)
-    before = snapshot_dir(project.clean)
-    with pytest.raises(CleaningError) as err:
-        build(project, progress=lambda _: None)
-    assert str(err.value).startswith(f"{rel}:2:date: the date {new_date} {message}")
-    assert snapshot_dir(project.clean) == before
+    edit(project, rel, "2023-04-29,대응,한미 정상회담", f"{new_date},대응,한미 정상회담")
+    assert str(build_refused(project, CleaningError)).startswith(f"{rel}:2:date: the date {new_date} {message}")
 
 
 @pytest.mark.slow
@@ -91,15 +82,5 @@ def test_build_stops_on_an_impossible_event_date_and_publishes_nothing(project, 
      "the date 2023-05-21 is after its source's date_published 2023-05-12"),
 ])
 def test_build_stops_on_an_impossible_pledge_date_and_publishes_nothing(project, rel, old, new, message):
-    from analysis.build.pipeline import build
-    from analysis.build.sources import update_checksum
-    from conftest import snapshot_dir
-
-    path = project.root / rel
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    update_checksum(path)
-    before = snapshot_dir(project.clean)
-    with pytest.raises(CleaningError) as err:
-        build(project, progress=lambda _: None)
-    assert str(err.value).startswith(f"{rel}:2:date: {message}")
-    assert snapshot_dir(project.clean) == before
+    edit(project, rel, old, new)
+    assert str(build_refused(project, CleaningError)).startswith(f"{rel}:2:date: {message}")

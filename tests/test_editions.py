@@ -9,7 +9,6 @@ import html
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -22,13 +21,7 @@ from analysis.review import editions
 from analysis.review import html as h
 from analysis.build.schema import write_csv
 
-from conftest import ROOT
-
-
-def git(root: Path, *args: str) -> str:
-    out = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false",
-                          *args], cwd=root, capture_output=True, text=True, check=True)
-    return out.stdout.strip()
+from conftest import ROOT, commit_all, git
 
 
 def tables_of(root: Path) -> dict[str, pd.DataFrame]:
@@ -54,9 +47,7 @@ def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     (root / "data").mkdir(parents=True)
     shutil.copytree(ROOT / "data" / "clean", root / "data" / "clean")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "edition A")
+    commit_all(root, "edition A")
     return root
 
 

@@ -15,21 +15,11 @@ from analysis.errors import CleaningError, SourceError, SuiteError, ValidationFa
 from analysis.build.pipeline import build, validate_published
 from analysis.build.sources import update_checksum
 
-from conftest import ROOT, snapshot_dir
+from conftest import ROOT, build_refused, copy_project, edit, snapshot_dir
 
 pytestmark = pytest.mark.slow
 KVCA = "data/raw/yakup-2020-01-31-kvca-bio/figures.csv"
 MASSBIO = "data/raw/massbio-2018-08-28-snapshot-pr/figures.csv"
-
-
-def edit(project, rel, old, new, *, rechecksum=True):
-    path = project.root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    if rechecksum:
-        update_checksum(path)
-    return path
 
 
 def line_of(project, rel, needle):
@@ -38,42 +28,29 @@ def line_of(project, rel, needle):
 
 
 def test_a_unparseable_raw_value_names_file_row_column(project):
-    before = snapshot_dir(project.clean)
     edit(project, KVCA, '"8,417억원"', '"8,41 7억원"')
-    with pytest.raises(CleaningError) as err:
-        build(project, progress=lambda _: None)
+    err = build_refused(project, CleaningError)
     row = line_of(project, KVCA, "8,41 7억원")
-    assert str(err.value).startswith(f"{KVCA}:{row}:value: cannot parse '8,41 7억원'")
-    assert snapshot_dir(project.clean) == before
+    assert str(err).startswith(f"{KVCA}:{row}:value: cannot parse '8,41 7억원'")
 
 
 def test_b_raw_file_changed_without_sidecar(project):
-    before = snapshot_dir(project.clean)
     edit(project, KVCA, '"8,417억원"', '"8,418억원"', rechecksum=False)
-    with pytest.raises(SourceError) as err:
-        build(project, progress=lambda _: None)
-    assert f"{KVCA}.meta.yaml: sha256 does not match figures.csv" in str(err.value)
-    assert snapshot_dir(project.clean) == before
+    assert f"{KVCA}.meta.yaml: sha256 does not match figures.csv" in str(build_refused(project, SourceError))
 
 
 def test_b_missing_sidecar_field(project):
-    before = snapshot_dir(project.clean)
     edit(project, MASSBIO + ".meta.yaml", "evidence: primary\n", "", rechecksum=False)
-    with pytest.raises(SourceError, match=r"figures.csv.meta.yaml: missing field 'evidence'"):
-        build(project, progress=lambda _: None)
-    assert snapshot_dir(project.clean) == before
+    build_refused(project, SourceError, match=r"figures.csv.meta.yaml: missing field 'evidence'")
 
 
 def test_c_negative_amount_is_refused_at_its_raw_cell_and_publishes_nothing(project):
     """Refused by the cleaning step where it was typed: file:row:column, the text as printed and the
     allowed range (the gate would only name the clean column and the source id, later)."""
-    before = snapshot_dir(project.clean)
     edit(project, MASSBIO, ',FY,$3.1 billion,', ',FY,-$3.1 billion,')
-    with pytest.raises(CleaningError) as err:
-        build(project, progress=lambda _: None)
+    err = build_refused(project, CleaningError)
     row = line_of(project, MASSBIO, "-$3.1 billion")
-    assert str(err.value) == f"{MASSBIO}:{row}:value: '-$3.1 billion' is -3.1e+09 USD; allowed for an amount: 0 or more"
-    assert snapshot_dir(project.clean) == before
+    assert str(err) == f"{MASSBIO}:{row}:value: '-$3.1 billion' is -3.1e+09 USD; allowed for an amount: 0 or more"
 
 
 def test_c_share_above_100_is_refused_at_its_raw_cell(project):
@@ -83,9 +60,9 @@ def test_c_share_above_100_is_refused_at_its_raw_cell(project):
         build(project, progress=lambda _: None)
 
 
-def test_c_the_gate_still_stands_behind_the_cleaning_step(project):
+def test_c_the_gate_still_stands_behind_the_cleaning_step(built_project, tmp_path):
     """A negative amount written into data/clean/ by hand (past the cleaning step) fails the gate."""
-    build(project, progress=lambda _: None)
+    project = copy_project(tmp_path, built_project.root)
     path = project.clean / "venture_investment.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",3100000000.0,exact,", ",-3100000000.0,exact,", 1), encoding="utf-8")
@@ -97,35 +74,25 @@ def test_c_the_gate_still_stands_behind_the_cleaning_step(project):
 
 
 def test_c_duplicate_year_fails_the_gate(project):
-    before = snapshot_dir(project.clean)
     path = project.root / MASSBIO
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
     update_checksum(path)
-    with pytest.raises(ValidationFailed) as err:
-        build(project, progress=lambda _: None)
-    assert any("expect_compound_columns_to_be_unique" in line for line in err.value.lines)
-    assert snapshot_dir(project.clean) == before
+    err = build_refused(project, ValidationFailed)
+    assert any("expect_compound_columns_to_be_unique" in line for line in err.lines)
 
 
 def test_c_share_that_disagrees_with_total(project):
-    before = snapshot_dir(project.clean)
     edit(project, KVCA, '"4조2,777억원"', '"5조2,777억원"')
-    with pytest.raises(ValidationFailed, match="share equals amount / total"):
-        build(project, progress=lambda _: None)
-    assert snapshot_dir(project.clean) == before
+    build_refused(project, ValidationFailed, match="share equals amount / total")
 
 
 def test_c_bad_share_is_reported_at_the_share_line(project):
-    before = snapshot_dir(project.clean)
     share_line = line_of(project, KVCA, ",share,2019,")
     amount_line = line_of(project, KVCA, '"1조1,033억원",,,')
     edit(project, KVCA, ",25.8%,", ",24.8%,")
-    with pytest.raises(ValidationFailed) as err:
-        build(project, progress=lambda _: None)
-    text = "\n".join(err.value.lines)
+    text = "\n".join(build_refused(project, ValidationFailed).lines)
     assert f"yakup-2020-01-31-kvca-bio:{share_line}" in text and f"yakup-2020-01-31-kvca-bio:{amount_line}" not in text
-    assert snapshot_dir(project.clean) == before
 
 
 def test_c_dropped_expectation_is_caught(project):
@@ -137,10 +104,10 @@ def test_c_dropped_expectation_is_caught(project):
         build(project, progress=lambda _: None)
 
 
-def test_d_rebuild_reproduces_committed_clean_data_byte_for_byte(project):
+def test_d_rebuild_reproduces_committed_clean_data_byte_for_byte(built_project, tmp_path):
     committed = snapshot_dir(ROOT / "data" / "clean")
-    build(project, progress=lambda _: None)
-    assert snapshot_dir(project.clean) == committed
+    assert snapshot_dir(built_project.clean) == committed  # the first build: the shared fixture's
+    project = copy_project(tmp_path, built_project.root)
     build(project, progress=lambda _: None)
     assert snapshot_dir(project.clean) == committed
 
@@ -170,9 +137,8 @@ def test_render_without_quarto_builds_then_explains(project, capsys, monkeypatch
     assert "build ok" in err and "Quarto is not installed" in err and "pip install quarto-cli" in err
 
 
-def test_data_docs_are_written(project):
-    build(project, data_docs=True, progress=lambda _: None)
-    assert (project.data_docs / "index.html").exists()
+def test_data_docs_are_written(built_project):
+    assert (built_project.data_docs / "index.html").exists()  # built with data_docs=True
 
 
 HOSPITALS_2025 = "data/raw/kukinews-2025-03-26-research-hospitals/hospitals.csv"
@@ -180,14 +146,11 @@ NIH_FY16 = "data/raw/bmrb-2017-nih-fy16/figures.csv"
 
 
 def test_a_dropped_research_hospital_fails_the_round_count(project):
-    before = snapshot_dir(project.clean)
     path = project.root / HOSPITALS_2025
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[:-1]), encoding="utf-8")
     update_checksum(path)
-    with pytest.raises(ValidationFailed, match=r"10 in 2013, 21 in 2025"):
-        build(project, progress=lambda _: None)
-    assert snapshot_dir(project.clean) == before
+    build_refused(project, ValidationFailed, match=r"10 in 2013, 21 in 2025")
 
 
 def test_an_unknown_hospital_name_is_refused(project):
@@ -197,11 +160,8 @@ def test_an_unknown_hospital_name_is_refused(project):
 
 
 def test_a_hospital_nih_award_above_the_city_total_fails(project):
-    before = snapshot_dir(project.clean)
     edit(project, NIH_FY16, "$364.98,M", "$3649.80,M")
-    with pytest.raises(ValidationFailed, match="NIH by hospital within the city total"):
-        build(project, progress=lambda _: None)
-    assert snapshot_dir(project.clean) == before
+    build_refused(project, ValidationFailed, match="NIH by hospital within the city total")
 
 
 def test_a_claim_verdict_change_is_reported_but_does_not_block(project):

@@ -11,7 +11,8 @@ from analysis.report import charts
 from analysis.checks import output as co
 from analysis.markup import script_json
 
-from test_check_output import BAR, CHROMIUM, needs_chromium, page
+from conftest import CHROMIUM, needs_chromium
+from test_check_output import BAR, page
 
 # A sidecar title that puts the HTML parser into a script's "escaped" state: from there the next
 # "</script>" does not end the script, and the chart swallows the page up to some later one.

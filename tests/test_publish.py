@@ -19,7 +19,7 @@ from analysis.build.cleaning import SCHEMAS
 from analysis.errors import BuildError
 from analysis.folders import PublishError
 
-from conftest import snapshot_dir
+from conftest import copy_project, snapshot_dir
 
 
 def tiny_tables(value: str) -> tuple[dict, dict]:
@@ -91,15 +91,18 @@ def test_writable_check_passes_on_writable_and_missing_folders(tmp_path):
     assert list(folder.iterdir()) == [], "the write probe must not leave a file behind"
 
 
-# --------------------------------------------------------------------------- real builds, killed
+# --------------------------------------------------------------------------- the swap, killed
 
+# The publish step as the build runs it (under the build lock, the tables it cleaned), in a process
+# of its own that kills itself at the point named: inside the real publish() and its swap.
 DRIVER = textwrap.dedent("""
     import os, signal, sys
+    from pathlib import Path
     from analysis import folders
-    from analysis.paths import ProjectPaths
-    from analysis.build.pipeline import build
+    from analysis.build import publish as pub
+    from analysis.build.cleaning import SCHEMAS
 
-    root, point = sys.argv[1], sys.argv[2]
+    clean, cleaned, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     real_exchange, real_rename = folders.exchange, os.rename
 
     def die():
@@ -123,13 +126,15 @@ DRIVER = textwrap.dedent("""
 
     folders.exchange = no_exchange if point == "between-renames" else exchange
     os.rename = rename
-    build(ProjectPaths.from_env(root), progress=lambda m: None)
+    tables = {name: schema.read_csv(cleaned / f"{name}.csv") for name, schema in SCHEMAS.items()}
+    with pub.build_lock(clean.parent):
+        pub.publish(tables, SCHEMAS, clean)
 """)
 
 
-def killed_build(project, point: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", DRIVER, str(project.root), point], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "GX_ANALYTICS_ENABLED": "false"})
+def killed_publish(project, cleaned, point: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", DRIVER, str(project.clean), str(cleaned), point], capture_output=True, text=True,
+                          timeout=300)
 
 
 def change_a_raw_figure(project) -> None:
@@ -140,12 +145,27 @@ def change_a_raw_figure(project) -> None:
     update_checksum(path)
 
 
+@pytest.fixture(scope="module")
+def cleaned(tmp_path_factory):
+    """The tables the build cleans from the changed raw figure (the cleaning step itself, run once
+    here): what the killed publish step was writing."""
+    from analysis.build.cleaning import build_tables
+    from analysis.build.sources import load_sources
+
+    project = copy_project(tmp_path_factory.mktemp("changed"))
+    change_a_raw_figure(project)
+    folder = tmp_path_factory.mktemp("cleaned") / "tables"
+    pub.write_tables(build_tables(load_sources(project.raw, project.root), project.root), SCHEMAS, folder)
+    assert "2015년, 3,170억원에서" in (folder / "venture_investment.csv").read_text(encoding="utf-8")
+    return folder
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("point", ["before-exchange", "after-exchange", "between-renames"])
-def test_a_build_killed_at_the_swap_leaves_a_complete_data_clean(project, point):
+def test_a_build_killed_at_the_swap_leaves_a_complete_data_clean(project, cleaned, point):
     change_a_raw_figure(project)
     old = snapshot_dir(project.clean)
-    run = killed_build(project, point)
+    run = killed_publish(project, cleaned, point)
     assert run.returncode == -signal.SIGKILL, run.stderr[-2000:]
     leftovers = sorted(p.name for p in project.clean.parent.iterdir() if p.name.startswith(".clean-"))
     assert leftovers, "the kill should have left a staging or previous folder"

@@ -15,7 +15,7 @@ from analysis.edition import Edition, StaleRender, data_sha256
 from analysis.report.data import load_all
 from analysis.review import site
 
-from conftest import ROOT
+from conftest import ROOT, commit_all, snapshot_dir
 
 EDITION = Edition("2026-12-03", "0123456789abcdef0123456789abcdef01234567", False, data_sha256(ROOT / "data" / "clean"))
 
@@ -78,28 +78,26 @@ def fake_render(project: ProjectPaths) -> None:
     write_record(project.root, project.rendered, project.output, [p for p in project.output.rglob("*") if p.is_file() and p.name != "edition.json"])
 
 
-def commit_all(root: Path, message: str) -> None:
-    import subprocess
+def commit_and_render(project: ProjectPaths, message: str) -> None:
+    """The copy as a checkout whose data are committed (with the citation the site reads; what a
+    render and a site write is ignored, as in the repository), then rendered."""
+    import shutil
 
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", message]):
-        if args[0] == "init" and (root / ".git").exists():
-            continue
-        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
-                       cwd=root, check=True, capture_output=True)
+    shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
+    (project.root / ".gitignore").write_text("_output/\n_site/\n.site*\n.editions*\n")
+    commit_all(project.root, message)
+    fake_render(project)
 
 
 @pytest.mark.slow
-def test_the_site_is_assembled_and_a_committed_render_becomes_an_edition_once(project: ProjectPaths, tmp_path: Path):
-    """Real Data Docs (GX) on the real vendored assets; stand-in pages for the render."""
-    import shutil
-
+def test_the_site_is_assembled_and_a_committed_render_becomes_an_edition_once(project: ProjectPaths, tmp_path: Path, monkeypatch):
+    """Real Data Docs (GX) on the real vendored assets; stand-in pages for the render. The two
+    assemblies after the first are about the archive: their Data Docs are the stand-in (GX's
+    seconds each, and the same data)."""
     from analysis.review import editions, pages
     from analysis.checks import site as sitecheck
 
-    shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
-    (project.root / ".gitignore").write_text("_output/\n_site/\n")
-    commit_all(project.root, "edition")
-    fake_render(project)
+    commit_and_render(project, "edition")
     archive, out, assets = tmp_path / "archive", tmp_path / "site", ROOT / site.DATA_DOCS_ASSETS
     first = site.assemble(project, archive, out, assets, progress=lambda _: None)
     assert first.archived is not None and first.archived.new
@@ -109,6 +107,7 @@ def test_the_site_is_assembled_and_a_committed_render_becomes_an_edition_once(pr
     assert (out / "editions" / day / "index.pdf").read_bytes() == b"%PDF-1.7\n%%EOF\n"
     assert sitecheck.check_data_zip(out / pages.DATA_ZIP, project.clean, pages.DATA_ZIP).problems == []
     # The same commit again: the archive does not change, the site is rebuilt whole.
+    monkeypatch.setattr(site, "_data_docs", stub_data_docs)
     before = (archive / editions.INDEX_JSON).read_bytes()
     again = site.assemble(project, archive, out, assets, progress=lambda _: None)
     assert again.archived is not None and not again.archived.new
@@ -173,15 +172,8 @@ site.assemble(ProjectPaths(root), archive, root / "_site", progress=lambda m: No
 @pytest.fixture
 def two_commits(project: ProjectPaths, tmp_path: Path, monkeypatch):
     """A site with edition A built, then a second commit rendered (edition B), ready to be killed."""
-    import shutil
-
-    from conftest import snapshot_dir
-
     monkeypatch.setattr(site, "_data_docs", stub_data_docs)
-    shutil.copy(ROOT / "CITATION.cff", project.root / "CITATION.cff")
-    (project.root / ".gitignore").write_text("_output/\n_site/\n.site*\n.editions*\n")
-    commit_all(project.root, "A")
-    fake_render(project)
+    commit_and_render(project, "A")
     archive = tmp_path.parent / f"{tmp_path.name}-archive" / "_editions"  # outside the repository, as CI's
     site.assemble(project, archive, project.site, progress=lambda _: None)
     (project.root / "CITATION.cff").write_text((project.root / "CITATION.cff").read_text() + "\n")
@@ -209,7 +201,6 @@ def test_a_site_killed_at_any_point_leaves_the_last_site_whole_and_the_next_run_
     """On main: a kill between the swap's two renames left no _site/, a kill after the edition folder
     was written jammed every later run (FileExistsError), and each kill left a .site-staging-* folder."""
     from analysis.review import editions
-    from conftest import snapshot_dir
 
     project, archive, old_site, old_archive = two_commits
     leftovers = killed_site(project, archive, point)
@@ -234,7 +225,6 @@ def test_without_an_atomic_exchange_a_kill_between_the_renames_is_mended_by_the_
     """Where the system cannot exchange two folders the swap is two renames; a kill between them
     leaves the old site aside, and the next run (or its recovery alone) puts it back."""
     from analysis import folders
-    from conftest import snapshot_dir
 
     project, archive, old_site, _ = two_commits
     killed_site(project, archive, "site-between-renames")
@@ -246,8 +236,6 @@ def test_without_an_atomic_exchange_a_kill_between_the_renames_is_mended_by_the_
 
 def test_what_an_older_version_left_is_cleared(two_commits):
     """The older swap's names: `_site.previous` (restored when _site/ is missing) and `.site-staging-<random>`."""
-    from conftest import snapshot_dir
-
     project, archive, old_site, _ = two_commits
     project.site.rename(project.root / "_site.previous")
     (project.root / ".site-staging-k2j3h4").mkdir()

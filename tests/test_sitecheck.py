@@ -12,21 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from analysis.checks import output as co
-from analysis.review import editions, pages
 from analysis.checks import site as sitecheck
+from analysis.review import editions, pages
 
+from conftest import CHROMIUM, needs_chromium
 
-CHROMIUM = co.find_chromium()
 PDF = b"%PDF-1.7\n% a stand-in\n%%EOF\n"
 PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="  # a 1x1 PNG
-
-
-def needs_chromium():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (Debian's chromium; .ci/run installs it)")
-        pytest.skip("Chromium not installed (apt-get install chromium): the browser checks were not run")
 
 
 def html(body: str, head: str = "", title: str = "page", lang: str = "ko") -> str:
@@ -299,12 +291,15 @@ def needs_namespace():
 
 
 @pytest.mark.slow
-def test_a_webrtc_attempt_fails_the_check_and_names_the_page(site, clean, capfd):
+def test_a_webrtc_attempt_fails_the_check_and_names_the_page(tmp_path, clean, capfd):
+    """The whole check (its own namespace, every pass) on a site of that one page: the page is what
+    is being tried, and each page costs a browser (the whole site passing is the test above)."""
     needs_chromium()
     needs_namespace()
-    shutil.copytree(clean, site.parent / "data" / "clean")
+    shutil.copytree(clean, tmp_path / "data" / "clean")
+    site = tmp_path / "one-page"
     write(site / pages.ENGLISH, html("<p>English</p>" + WEBRTC))
-    status, err = sitecheck.main(site.parent, site), capfd.readouterr().err
+    status, err = sitecheck.main(tmp_path, site), capfd.readouterr().err
     assert status == 1, err
     assert f"sitecheck: FAIL en.html at 1280 px: network: RTCPeerConnection with ICE server(s) {STUN}" in err, err
     assert "sitecheck: network: own namespace" in err and "tried to reach the network" not in err, err

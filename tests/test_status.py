@@ -28,7 +28,8 @@ def sidecar(root: Path, source_id: str, extra: str = "") -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> ProjectPaths:
+def hand_made(tmp_path: Path) -> ProjectPaths:
+    """A project of hand-made clean tables and sidecars (not a copy of the real data)."""
     write_table(tmp_path, "sources", [
         {"source_id": "s-annual", "title": "Annual", "date_published": "2021-03"},
         {"source_id": "s-boston", "title": "Boston <b>|</b>", "date_published": "2025-01-10"},
@@ -53,8 +54,8 @@ def project(tmp_path: Path) -> ProjectPaths:
     return ProjectPaths(tmp_path)
 
 
-def test_years_behind_overdue_and_order(project):
-    rows = series_status(project, today=TODAY)
+def test_years_behind_overdue_and_order(hand_made):
+    rows = series_status(hand_made, today=TODAY)
     got = [(s.series_id, s.entity, s.latest_year, s.years_behind, s.source_id, s.date_published,
             s.next_edition.text if s.next_edition else None, s.overdue(TODAY)) for s in rows]
     assert got == [
@@ -65,14 +66,14 @@ def test_years_behind_overdue_and_order(project):
     ]
 
 
-def test_a_month_is_overdue_only_once_it_is_over(project):
-    boston = next(s for s in series_status(project, today=date(2025, 7, 1)) if s.entity == "Boston")
+def test_a_month_is_overdue_only_once_it_is_over(hand_made):
+    boston = next(s for s in series_status(hand_made, today=date(2025, 7, 1)) if s.entity == "Boston")
     assert boston.years_behind == 1 and boston.overdue(date(2025, 7, 1))
     assert not boston.overdue(date(2025, 6, 30))
 
 
-def test_text_and_markdown(project):
-    rows = series_status(project, today=TODAY)
+def test_text_and_markdown(hand_made):
+    rows = series_status(hand_made, today=TODAY)
     text = render_text(rows, today=TODAY)
     assert text.startswith("4 series as of 2025-06-15; 2 with a newer edition overdue")
     lines = text.splitlines()
@@ -83,9 +84,9 @@ def test_text_and_markdown(project):
     assert "| ind\\_z | Seoul | 2022 | 3 | s-seoul | 2023 | overdue (expected 2025-06-14) |" in md
 
 
-def test_unreadable_next_expected_is_shown_not_fatal(project):
-    sidecar(project.root, "s-old", "next_expected: next spring\n")
-    old = next(s for s in series_status(project, today=TODAY) if s.source_id == "s-old")
+def test_unreadable_next_expected_is_shown_not_fatal(hand_made):
+    sidecar(hand_made.root, "s-old", "next_expected: next spring\n")
+    old = next(s for s in series_status(hand_made, today=TODAY) if s.source_id == "s-old")
     assert old.next_edition is not None and old.next_edition.last_day is None and not old.overdue(TODAY)
     assert "unreadable next_expected 'next spring'" in render_text([old], today=TODAY)
 
@@ -98,8 +99,8 @@ def test_partial_dates_end_on_their_last_day(text, last_day):
     assert last_day_of(text) == last_day
 
 
-def test_cli_status_with_a_fixed_day(project, capsys):
-    assert cli.main(["--root", str(project.root), "status", "--today", "2025-06-15", "--markdown"]) == 0
+def test_cli_status_with_a_fixed_day(hand_made, capsys):
+    assert cli.main(["--root", str(hand_made.root), "status", "--today", "2025-06-15", "--markdown"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("### Series status: 4 series as of 2025-06-15") and "| ser\\_x |" in out
 
