@@ -38,6 +38,19 @@ def copy_project(root: Path, source: Path = ROOT) -> ProjectPaths:
     return ProjectPaths(root)
 
 
+# What a render writes under report/ (the pre-render's and Quarto's), left out of a copy of the documents.
+GENERATED = ("_output", ".quarto", "_vega-bundle.html", "_vega-placeholder.html", "_og.html", "*_files",
+             "*.executed.ipynb", "_charts")
+
+
+def copy_documents(root: Path) -> None:
+    """A copy of the documents (report/ without what a render made), the Quarto project and the root
+    files the chapters read, so that the copy renders as this checkout does."""
+    shutil.copytree(ROOT / "report", root / "report", ignore=shutil.ignore_patterns(*GENERATED))
+    for name in ("_quarto.yml", "index.qmd", "CITATION.cff", "LICENSE"):
+        shutil.copyfile(ROOT / name, root / name)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectPaths:
     """A copy of data/ and expectations/ of this checkout, the test's to change."""
@@ -122,13 +135,20 @@ def nodes_where(tree, match) -> list[dict]:
     return found
 
 
-def needs_chromium() -> str:
-    """Debian's Chromium, for the tests that open pages in the real browser: required in CI."""
-    if CHROMIUM is None:
+def required(tool: str | None, in_ci: str, elsewhere: str) -> str:
+    """A program some tests need (its path, or None): its absence fails CI, which installs it, and
+    elsewhere skips the test saying what was not run."""
+    if tool is None:
         if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (Debian's chromium; .ci/run installs it)")
-        pytest.skip("Chromium not installed (apt-get install chromium): the browser checks were not run")
-    return CHROMIUM
+            pytest.fail(in_ci)
+        pytest.skip(elsewhere)
+    return tool
+
+
+def needs_chromium() -> str:
+    """Debian's Chromium, for the tests that open pages in the real browser."""
+    return required(CHROMIUM, "Chromium is required in CI (Debian's chromium; .ci/run installs it)",
+                    "Chromium not installed (apt-get install chromium): the browser checks were not run")
 
 
 # --------------------------------------------------------------------------- the report, executed

@@ -4,7 +4,6 @@ message naming file, row and column, and data/clean/ stays byte-identical."""
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -15,7 +14,7 @@ from analysis.errors import CleaningError, SourceError, SuiteError, ValidationFa
 from analysis.build.pipeline import build, validate_published
 from analysis.build.sources import update_checksum
 
-from conftest import ROOT, build_refused, copy_project, edit, snapshot_dir
+from conftest import ROOT, build_refused, copy_documents, copy_project, edit, snapshot_dir
 
 pytestmark = pytest.mark.slow
 KVCA = "data/raw/yakup-2020-01-31-kvca-bio/figures.csv"
@@ -177,17 +176,9 @@ def test_moving_the_anchor_figure_of_a_claim_is_stopped_by_the_pinned_value(proj
         build(project, progress=lambda _: None)
 
 
-def _copy_report(project):
-    """The documents, and the root files their chapters read (the pre-render executes them)."""
-    shutil.copytree(ROOT / "report", project.root / "report",
-                    ignore=shutil.ignore_patterns("_output", ".quarto", "_vega-bundle.html", "_vega-placeholder.html", "*_files", "*.executed.ipynb", "_charts"))
-    for name in ("CITATION.cff", "LICENSE"):
-        shutil.copyfile(ROOT / name, project.root / name)
-
-
 def test_quarto_prerender_script_prints_the_diagnosis_and_fails(project):
     """What Quarto runs before rendering: on a failing gate it must say why (Quarto prints nothing)."""
-    _copy_report(project)
+    copy_documents(project.root)
     edit(project, KVCA, '"8,417억원"', '"8,41 7억원"')
     result = subprocess.run([sys.executable, "report/_prerender.py"], cwd=project.root / "report" / "..", capture_output=True,
                             text=True, timeout=300, env={**os.environ, "BOSTON_REPORT_ROOT": str(project.root)})

@@ -20,12 +20,12 @@ import os
 import shutil
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, snapshot_dir
+from analysis.checks.text import page_text
+from conftest import copy_documents, copy_project, required, snapshot_dir
 
 QUARTO = shutil.which("quarto")
 PAGES = ("report/index.html", "report/site/index.html", "report/site/en.html")
@@ -45,11 +45,8 @@ sys.exit(postrender.main(Path(__file__).resolve().parent.parent))
 
 
 def needs_quarto() -> str:
-    if QUARTO is None:
-        if os.environ.get("CI"):
-            pytest.fail("Quarto is required in CI (.ci/run installs the kit before the tests)")
-        pytest.skip("quarto is not on PATH: the render's contract and all-or-nothing tests were not run")
-    return QUARTO
+    return required(QUARTO, "Quarto is required in CI (.ci/run installs the kit before the tests)",
+                    "quarto is not on PATH: the render's contract and all-or-nothing tests were not run")
 
 
 def quarto(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -57,29 +54,9 @@ def quarto(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "QUARTO_PYTHON": sys.executable, **env})
 
 
-class _Text(HTMLParser):
-    """A page's visible text (no script or style), one line per text node."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("script", "style") and self.skip > 0
-
-    def handle_data(self, data):
-        if not self.skip and data.strip():
-            self.parts.append(" ".join(data.split()))
-
-
 def html_text(path: Path) -> str:
-    parser = _Text()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return "\n".join(parser.parts)
+    """A page's visible text (no script or style), as the output check reads it."""
+    return page_text(path.read_text(encoding="utf-8"))
 
 
 def pdf_text(path: Path) -> tuple[int, str]:
@@ -102,11 +79,8 @@ def rendered_copy(tmp_path_factory) -> Path:
     needs_quarto()
     root = tmp_path_factory.mktemp("render") / "project"
     root.mkdir()
-    for name in ("data", "expectations", "report"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(
-            ".clean-*", "_vega-bundle.html", "_vega-placeholder.html", "_og.html", "*.executed.ipynb", "_charts", "*_files", ".quarto"))
-    for name in ("_quarto.yml", "index.qmd", "CITATION.cff", "LICENSE"):
-        shutil.copyfile(ROOT / name, root / name)
+    copy_project(root)
+    copy_documents(root)
     run = subprocess.run([sys.executable, "-m", "analysis.cli", "--root", str(root), "render"], cwd=root, capture_output=True,
                          text=True, timeout=900, env={**os.environ, "QUARTO_PYTHON": sys.executable})
     assert run.returncode == 0, run.stderr[-3000:]
